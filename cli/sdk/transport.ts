@@ -1,0 +1,166 @@
+/**
+ * Signed HTTP requests to a Cordon hub: every request carries a fresh token signed
+ * with the organisation's key over the method, path, query and body (DESIGN §3).
+ * Idempotent calls are retried on 429 and 5xx with backoff.
+ */
+import { signRequestToken } from "../../shared/signatures/request-token.js";
+import type { SigningKey } from "../../shared/signatures/types.js";
+import { CordonApiError, type ProblemBody } from "./errors.js";
+
+export interface TransportOptions {
+  /** The hub's base URL, e.g. http://127.0.0.1:8080. */
+  baseUrl: string;
+  /** The organisation id: the token's `iss`. */
+  orgId: string;
+  key: SigningKey;
+  /** The hub's audience string (`cordon` for a local hub, the origin URL for a deployed one). */
+  audience?: string;
+  /** Tries for idempotent calls on 429/5xx and network errors (default 3). */
+  retries?: number;
+  fetch?: typeof fetch;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body. */
+  body: unknown;
+  text: string;
+}
+
+export interface RequestOptions {
+  /** Sent byte for byte; an object is JSON-encoded. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Use this Authorization value instead of a fresh token (tests of refusals). */
+  authorization?: string | null;
+  /** Retry on 429/5xx (only for idempotent calls). */
+  idempotent?: boolean;
+}
+
+const IDEMPOTENT = new Set(["GET", "HEAD", "DELETE"]);
+
+export class Transport {
+  readonly baseUrl: string;
+  readonly orgId: string;
+  readonly audience: string;
+  private readonly key: SigningKey;
+  private readonly retries: number;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(options: TransportOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.orgId = options.orgId;
+    this.key = options.key;
+    this.audience = options.audience ?? "cordon";
+    this.retries = options.retries ?? 3;
+    this.fetchFn = options.fetch ?? fetch;
+  }
+
+  /** Sends one request and answers whatever the hub said, errors included. */
+  async raw(
+    method: string,
+    pathAndQuery: string,
+    options: RequestOptions = {},
+  ): Promise<RawResponse> {
+    const bytes = encodeBody(options.body);
+    const tries = (options.idempotent ?? IDEMPOTENT.has(method)) ? this.retries : 1;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const response = await this.send(method, pathAndQuery, bytes, options);
+        if (attempt < tries && (response.status === 429 || response.status >= 500)) {
+          await sleep(retryDelay(attempt, response.headers.get("retry-after")));
+          continue;
+        }
+        return response;
+      } catch (error) {
+        if (attempt >= tries) throw error;
+        await sleep(retryDelay(attempt, null));
+      }
+    }
+  }
+
+  /** Sends one request; a problem answer becomes a CordonApiError. */
+  async call<T>(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.raw(method, pathAndQuery, options);
+    if (response.status >= 400) {
+      throw new CordonApiError(
+        response.status,
+        asProblem(response.body),
+        `HTTP ${response.status}`,
+      );
+    }
+    return response.body as T;
+  }
+
+  /** A token for one request, for callers that send it themselves. */
+  token(
+    method: string,
+    pathAndQuery: string,
+    body: Uint8Array = new Uint8Array(0),
+  ): Promise<string> {
+    return signRequestToken({
+      iss: this.orgId,
+      aud: this.audience,
+      method,
+      pathAndQuery,
+      body,
+      key: this.key,
+    });
+  }
+
+  private async send(
+    method: string,
+    pathAndQuery: string,
+    bytes: Uint8Array | undefined,
+    options: RequestOptions,
+  ): Promise<RawResponse> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (bytes !== undefined) headers["content-type"] = "application/json";
+    if (options.authorization !== null) {
+      headers.authorization =
+        options.authorization ?? `Bearer ${await this.token(method, pathAndQuery, bytes)}`;
+    }
+    Object.assign(headers, options.headers);
+    const response = await this.fetchFn(this.baseUrl + pathAndQuery, {
+      method,
+      headers,
+      body: bytes,
+      redirect: "manual",
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: parseJson(text), text };
+  }
+}
+
+function encodeBody(body: unknown): Uint8Array | undefined {
+  if (body === undefined) return undefined;
+  if (body instanceof Uint8Array) return body;
+  if (typeof body === "string") return new TextEncoder().encode(body);
+  return new TextEncoder().encode(JSON.stringify(body));
+}
+
+function parseJson(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function asProblem(body: unknown): ProblemBody | undefined {
+  if (typeof body === "object" && body !== null && "status" in body && "title" in body)
+    return body as ProblemBody;
+  return undefined;
+}
+
+function retryDelay(attempt: number, retryAfter: string | null): number {
+  const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+  return Math.min(8000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,74 @@
+/**
+ * What every Lambda of the hub shares: configuration read once per container, the
+ * AWS clients, Powertools logging and metrics, and the hub secret fetched once from
+ * Secrets Manager. The handlers hand these to the same domain code `npm start` runs.
+ */
+
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { ulid } from "ulid";
+import { readEnv } from "../shared/config/env.js";
+import { type HubDeps, systemClock } from "../shared/hub/deps.js";
+import { parseHubSecret } from "../shared/hub/hub-secret.js";
+import type {
+  Logger as LoggerPort,
+  MetricName,
+  Metrics as MetricsPort,
+} from "../shared/observability/types.js";
+import { SqsQueue } from "../shared/queue/sqs.js";
+import { createDynamoStore } from "../shared/store/dynamo/store.js";
+import { KmsSecretBox } from "../shared/webhooks/kms-secret-box.js";
+
+export const logger = new Logger({ serviceName: "cordon" });
+export const metrics = new Metrics({ namespace: "Cordon", serviceName: "cordon" });
+
+const metricsPort: MetricsPort = {
+  count: (name: MetricName, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+};
+
+const loggerPort: LoggerPort = {
+  debug: (message, attributes = {}) => logger.debug(message, attributes),
+  info: (message, attributes = {}) => logger.info(message, attributes),
+  warn: (message, attributes = {}) => logger.warn(message, attributes),
+  error: (message, attributes = {}) => logger.error(message, attributes),
+};
+
+let deps: Promise<HubDeps> | undefined;
+
+/** The hub's dependencies, built on the first invocation of a container and kept. */
+export function lambdaDeps(): Promise<HubDeps> {
+  deps ??= buildDeps();
+  return deps;
+}
+
+async function buildDeps(): Promise<HubDeps> {
+  const env = readEnv();
+  const secrets = new SecretsManagerClient({});
+  const output = await secrets.send(
+    new GetSecretValueCommand({ SecretId: env.CORDON_HUB_SECRET_ID }),
+  );
+  if (output.SecretString === undefined) throw new Error("the hub secret has no string value");
+  const hubSecret = parseHubSecret(JSON.parse(output.SecretString));
+  return {
+    store: createDynamoStore(new DynamoDBClient({}), env.CORDON_TABLE_NAME),
+    queue: new SqsQueue(new SQSClient({}), {
+      fanout: env.CORDON_FANOUT_QUEUE_URL,
+      delivery: env.CORDON_DELIVERY_QUEUE_URL,
+      fanoutDeadLetter: env.CORDON_FANOUT_DLQ_URL,
+      deliveryDeadLetter: env.CORDON_DELIVERY_DLQ_URL,
+    }),
+    clock: systemClock,
+    hubKeys: hubSecret.hubKeys,
+    pseudonymKey: hubSecret.pseudonymKey,
+    audience: env.CORDON_AUDIENCE,
+    secrets: new KmsSecretBox(new KMSClient({}), env.CORDON_SECRETS_KMS_KEY_ID),
+    webhookPolicy: { allowInsecure: false },
+    logger: loggerPort,
+    metrics: metricsPort,
+    newId: ulid,
+  };
+}

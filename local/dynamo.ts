@@ -1,0 +1,99 @@
+/**
+ * The embedded DynamoDB-API server (dynalite) and the table, created if missing with
+ * the same key schema and indexes the CDK stack declares.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
+import dynalite from "dynalite";
+import {
+  LIST_INDEX,
+  PARTITION_KEY,
+  SORT_KEY,
+  WORK_INDEX,
+  WORK_INDEX_PROJECTED,
+} from "../shared/store/dynamo/table-definition.js";
+import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
+
+export const LOCAL_TABLE = "cordon";
+/** Local servers accept any credentials; these only satisfy the SDK's signer. */
+export const LOCAL_CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
+export const LOCAL_REGION = "us-east-1";
+
+export interface EmbeddedDynamo {
+  endpoint: string;
+  client: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite on loopback: on disk under `path`, or in memory when it is undefined. */
+export async function startEmbeddedDynamo(
+  path: string | undefined,
+  port = 0,
+): Promise<EmbeddedDynamo> {
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const bound = await listenOnLoopback(server, port);
+  const endpoint = `http://${LOOPBACK}:${bound}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  await ensureTable(client, LOCAL_TABLE);
+  return {
+    endpoint,
+    client,
+    stop: async () => {
+      client.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        PARTITION_KEY,
+        SORT_KEY,
+        LIST_INDEX.partitionKey,
+        LIST_INDEX.sortKey,
+        WORK_INDEX.partitionKey,
+        WORK_INDEX.sortKey,
+      ].map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      KeySchema: [
+        { AttributeName: PARTITION_KEY, KeyType: "HASH" },
+        { AttributeName: SORT_KEY, KeyType: "RANGE" },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: LIST_INDEX.name,
+          KeySchema: [
+            { AttributeName: LIST_INDEX.partitionKey, KeyType: "HASH" },
+            { AttributeName: LIST_INDEX.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "ALL" },
+        },
+        {
+          IndexName: WORK_INDEX.name,
+          KeySchema: [
+            { AttributeName: WORK_INDEX.partitionKey, KeyType: "HASH" },
+            { AttributeName: WORK_INDEX.sortKey, KeyType: "RANGE" },
+          ],
+          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...WORK_INDEX_PROJECTED] },
+        },
+      ],
+    }),
+  );
+}

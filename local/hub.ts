@@ -1,0 +1,109 @@
+/**
+ * The whole hub on one machine: embedded DynamoDB (on disk or in memory), embedded
+ * SQS, the api handler behind an API Gateway stand-in, and the same queue consumers
+ * and sweeper that run on AWS. `npm start` and the integration tests both use it.
+ */
+import { ulid } from "ulid";
+import { createApiHandler } from "../lambdas/api.js";
+import { type Clock, type HubDeps, systemClock } from "../shared/hub/deps.js";
+import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
+import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
+import { SqsQueue } from "../shared/queue/sqs.js";
+import { publicJwkOf } from "../shared/signatures/keys.js";
+import type { SigningKey } from "../shared/signatures/types.js";
+import { createDynamoStore } from "../shared/store/dynamo/store.js";
+import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
+import {
+  ADMIN_ORG_ID,
+  adminKeyPath,
+  loadOrCreateAdminKey,
+  loadOrCreateHubSecret,
+  loadOrCreateSealingKey,
+  openDataDir,
+} from "./data-dir.js";
+import { LOCAL_TABLE, startEmbeddedDynamo } from "./dynamo.js";
+import { createApiGatewayServer } from "./http-adapter.js";
+import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
+import { startEmbeddedSqs } from "./sqs.js";
+
+export interface LocalHubOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port?: number;
+  audience?: string;
+  /** Keep the table in memory (tests); the data folder still holds the keys. */
+  inMemory?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export interface LocalHub {
+  url: string;
+  port: number;
+  dataDir: string;
+  adminKeyFile: string;
+  adminKey: SigningKey;
+  adminCreated: boolean;
+  deps: HubDeps;
+  metrics: CountingMetrics;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_AUDIENCE = "cordon";
+
+export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const logger = options.logger ?? silentLogger;
+  const dir = await openDataDir(options.dataDir);
+  const [hubSecret, sealingKey, admin] = await Promise.all([
+    loadOrCreateHubSecret(dir),
+    loadOrCreateSealingKey(dir),
+    loadOrCreateAdminKey(dir),
+  ]);
+  const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
+  const sqs = await startEmbeddedSqs();
+  const metrics = new CountingMetrics();
+  const deps: HubDeps = {
+    store: createDynamoStore(dynamo.client, LOCAL_TABLE),
+    queue: new SqsQueue(sqs.client, sqs.urls),
+    clock: options.clock ?? systemClock,
+    hubKeys: hubSecret.hubKeys,
+    pseudonymKey: hubSecret.pseudonymKey,
+    audience: options.audience ?? DEFAULT_AUDIENCE,
+    secrets: new AesGcmSecretBox(sealingKey),
+    webhookPolicy: { allowInsecure: true },
+    logger,
+    metrics,
+    newId: ulid,
+  };
+  const adminCreated = await ensureAdminOrganisation(
+    deps,
+    ADMIN_ORG_ID,
+    publicJwkOf(admin.key.privateJwk),
+  );
+
+  const server = createApiGatewayServer(createApiHandler(deps), (error) =>
+    logger.error("the local API gateway failed a request", { error: String(error) }),
+  );
+  const port = await listenOnLoopback(server, options.port ?? 0);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${LOOPBACK}:${port}`,
+    port,
+    dataDir: dir.root,
+    adminKeyFile: adminKeyPath(dir),
+    adminKey: admin.key,
+    adminCreated,
+    deps,
+    metrics,
+    stop: () => {
+      stopped ??= (async () => {
+        await closeServer(server);
+        await sqs.stop();
+        await dynamo.stop();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The one visibility rule (DESIGN §4), used by every surface: get, feed, screening,
+ * sightings, fan-out and any later export. Keep it the only place this is decided.
+ */
+import type { Organisation } from "../orgs/types.js";
+import { isAdmin } from "../orgs/types.js";
+import type { BulletinMeta } from "./types.js";
+
+export type Viewer = Pick<Organisation, "id" | "roles">;
+
+export function isVisibleTo(
+  bulletin: Pick<BulletinMeta, "issuer" | "tlp" | "recipients">,
+  viewer: Viewer,
+): boolean {
+  // An operator holds no other role and sees no bulletin, not even a TLP:CLEAR one.
+  if (isAdmin(viewer)) return false;
+  if (bulletin.issuer === viewer.id) return true;
+  if (bulletin.tlp === "clear" || bulletin.tlp === "green") return true;
+  return bulletin.recipients.includes(viewer.id);
+}

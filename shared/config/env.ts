@@ -1,0 +1,35 @@
+/**
+ * The configuration of a deployed hub, from environment variables, read once and
+ * validated. The CDK stack sets these; DESIGN §3 requires a deployed hub's audience to
+ * be its own origin URL, so it has no default.
+ */
+import { z } from "zod";
+
+const EnvSchema = z.object({
+  CORDON_TABLE_NAME: z.string().min(3),
+  CORDON_AUDIENCE: z.url({
+    protocol: /^https$/,
+    message: "the audience of a deployed hub is its https origin",
+  }),
+  CORDON_FANOUT_QUEUE_URL: z.url(),
+  CORDON_DELIVERY_QUEUE_URL: z.url(),
+  CORDON_FANOUT_DLQ_URL: z.url(),
+  CORDON_DELIVERY_DLQ_URL: z.url(),
+  /** Secrets Manager id of the hub secret (signing keys and pseudonym key). */
+  CORDON_HUB_SECRET_ID: z.string().min(1),
+  /** KMS key that seals webhook secrets. */
+  CORDON_SECRETS_KMS_KEY_ID: z.string().min(1),
+});
+
+export type HubEnv = z.infer<typeof EnvSchema>;
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new Error(`Invalid hub configuration: ${problems.join("; ")}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,112 @@
+/**
+ * Route definitions and matching. A route says what it needs (a caller, a role, a
+ * JSON body) so that the middlewares can check it in the order DESIGN §9 fixes,
+ * before any route code runs.
+ */
+import { MethodNotAllowedError, RouteNotFoundError } from "../errors/errors.js";
+import type { Organisation, Role } from "../orgs/types.js";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface RouteResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface PublicRequest {
+  /** A path parameter of the route's template (`{id}` → `param("id")`). */
+  param(name: string): string;
+  query: URLSearchParams;
+}
+
+export interface CallerRequest extends PublicRequest {
+  caller: Organisation;
+  /** The parsed JSON body, for routes that take one. */
+  body: unknown;
+}
+
+/** Which role a route needs: one role, at least one of the participant roles, or none. */
+export type RoleRequirement = Role | "any-role" | "none";
+
+interface RouteBase {
+  method: HttpMethod;
+  /** With `{name}` placeholders for one path segment each. */
+  path: string;
+}
+
+export interface PublicRoute extends RouteBase {
+  auth: "public";
+  handle(request: PublicRequest): Promise<RouteResponse>;
+}
+
+export interface CallerRoute extends RouteBase {
+  auth: "caller";
+  role: RoleRequirement;
+  body: "json" | "none";
+  handle(request: CallerRequest): Promise<RouteResponse>;
+}
+
+export type Route = PublicRoute | CallerRoute;
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+interface CompiledPath {
+  pattern: RegExp;
+  names: string[];
+  routes: Map<string, Route>;
+}
+
+export class Router {
+  private readonly paths: CompiledPath[] = [];
+
+  constructor(routes: readonly Route[]) {
+    for (const route of routes) {
+      let compiled = this.paths.find(
+        (p) => p.pattern.source === compile(route.path).pattern.source,
+      );
+      if (compiled === undefined) {
+        compiled = { ...compile(route.path), routes: new Map() };
+        this.paths.push(compiled);
+      }
+      if (compiled.routes.has(route.method))
+        throw new Error(`duplicate route ${route.method} ${route.path}`);
+      compiled.routes.set(route.method, route);
+    }
+  }
+
+  /** Throws 404 for an unknown path, 405 (with Allow) for a known path and another method. */
+  match(method: string, rawPath: string): RouteMatch {
+    for (const path of this.paths) {
+      const found = path.pattern.exec(rawPath);
+      if (found === null) continue;
+      const route = path.routes.get(method.toUpperCase());
+      if (route === undefined) throw new MethodNotAllowedError([...path.routes.keys()]);
+      const params: Record<string, string> = {};
+      path.names.forEach((name, i) => {
+        params[name] = found[i + 1] ?? "";
+      });
+      return { route, params };
+    }
+    throw new RouteNotFoundError();
+  }
+}
+
+function compile(path: string): { pattern: RegExp; names: string[] } {
+  const names: string[] = [];
+  const source = path
+    .split("/")
+    .map((segment) => {
+      const placeholder = /^\{(\w+)\}$/.exec(segment);
+      if (placeholder?.[1] !== undefined) {
+        names.push(placeholder[1]);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { pattern: new RegExp(`^${source}$`), names };
+}

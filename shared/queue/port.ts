@@ -1,0 +1,26 @@
+/**
+ * The queue port: fan-out and delivery messages. On AWS it is SQS; locally, an
+ * SQS-protocol server in-process. Messages only point at table items: the table,
+ * not the queue, is the record of what must happen (DESIGN §8, invariant 1).
+ */
+import type { ChangeKind } from "../bulletins/types.js";
+import type { DeliveryKey } from "../store/types.js";
+
+export type FanoutMessage =
+  | { kind: "bulletin"; bulletin_id: string; change: ChangeKind }
+  | { kind: "sighting"; bulletin_id: string; sighting_id: string };
+
+export interface DeliveryMessage extends DeliveryKey {
+  org_id: string;
+}
+
+export type QueueName = "fanout" | "delivery";
+
+export interface QueuePort {
+  sendFanout(messages: readonly FanoutMessage[]): Promise<void>;
+  sendDeliveries(messages: readonly DeliveryMessage[]): Promise<void>;
+  /** Hides a received message for `seconds`: how retries wait (SQS delays stop at 15 min). */
+  retryAfter(queue: QueueName, receiptHandle: string, seconds: number): Promise<void>;
+  /** Parks a message whose tries are spent. */
+  sendToDeadLetter(queue: QueueName, body: string): Promise<void>;
+}

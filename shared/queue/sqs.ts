@@ -1,0 +1,70 @@
+/** The queue port over SQS (and the local SQS-protocol server, which speaks the same API). */
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  SendMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { chunk } from "../async/concurrency.js";
+import type { DeliveryMessage, FanoutMessage, QueueName, QueuePort } from "./port.js";
+
+export interface QueueUrls {
+  fanout: string;
+  delivery: string;
+  fanoutDeadLetter: string;
+  deliveryDeadLetter: string;
+}
+
+const SQS_BATCH = 10;
+/** SQS caps a visibility timeout at 12 hours. */
+export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
+
+export class SqsQueue implements QueuePort {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly urls: QueueUrls,
+  ) {}
+
+  sendFanout(messages: readonly FanoutMessage[]): Promise<void> {
+    return this.sendAll(this.urls.fanout, messages);
+  }
+
+  sendDeliveries(messages: readonly DeliveryMessage[]): Promise<void> {
+    return this.sendAll(this.urls.delivery, messages);
+  }
+
+  async retryAfter(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queue === "fanout" ? this.urls.fanout : this.urls.delivery,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(seconds))),
+      }),
+    );
+  }
+
+  async sendToDeadLetter(queue: QueueName, body: string): Promise<void> {
+    const url = queue === "fanout" ? this.urls.fanoutDeadLetter : this.urls.deliveryDeadLetter;
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
+  }
+
+  private async sendAll(url: string, messages: readonly object[]): Promise<void> {
+    await Promise.all(
+      chunk(messages, SQS_BATCH).map(async (batch) => {
+        let pending = batch.map((message, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify(message),
+        }));
+        for (let round = 0; pending.length > 0; round += 1) {
+          if (round === 5) throw new Error("SQS refused messages of a batch");
+          const output: SendMessageBatchCommandOutput = await this.sqs.send(
+            new SendMessageBatchCommand({ QueueUrl: url, Entries: pending }),
+          );
+          const failed = new Set((output.Failed ?? []).map((entry) => entry.Id));
+          pending = pending.filter((entry) => failed.has(entry.Id));
+        }
+      }),
+    );
+  }
+}

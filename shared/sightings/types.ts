@@ -1,0 +1,37 @@
+/** Sightings: "we saw this", flowing back to a bulletin's publisher (DESIGN §5, §9). */
+
+export interface SightingRecord {
+  id: string;
+  bulletin_id: string;
+  /** The bulletin's issuer: the only organisation the sighting is shown to. */
+  bulletin_issuer: string;
+  /** What the publisher sees: the reporter's id if it disclosed itself, else a pseudonym. */
+  reporter: string;
+  /** Who reported, kept for the hub's audit trail; never served. */
+  reporter_org: string;
+  indicator: string;
+  note: string | null;
+  reported_at: string;
+  fanned_out?: boolean;
+}
+
+/** The wire shape of a sighting (`POST /v1/sightings`, the list, webhook `data`). */
+export interface SightingView {
+  id: string;
+  bulletin_id: string;
+  reporter: string;
+  indicator: string;
+  note: string | null;
+  reported_at: string;
+}
+
+export function toSightingView(record: SightingRecord): SightingView {
+  return {
+    id: record.id,
+    bulletin_id: record.bulletin_id,
+    reporter: record.reporter,
+    indicator: record.indicator,
+    note: record.note,
+    reported_at: record.reported_at,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Deliveries: one item per event × subscription, in the subscription's partition,
+ * newest event first. While pending or retrying they sit on the outbox index, due
+ * shortly after their next attempt, so a lost queue message is re-sent by the sweep.
+ */
+import type { DeliveryRecord } from "../../subscriptions/types.js";
+import type { DeliveryKey, DeliveryStore, Page } from "../types.js";
+import { key, workShard } from "./keys.js";
+import { decodeCursor, encodeCursor, type Item, recordOf, type Table } from "./table.js";
+
+/** How long after its planned attempt a delivery counts as lost and is re-queued. */
+export const DELIVERY_GRACE_MS = 60_000;
+
+export class DynamoDeliveryStore implements DeliveryStore {
+  constructor(private readonly table: Table) {}
+
+  async createDeliveries(records: readonly DeliveryRecord[]): Promise<DeliveryRecord[]> {
+    // A fan-out that runs again for the same event finds its deliveries and leaves
+    // them as they are: a delivered one must not go back to pending.
+    const existing = await this.getDeliveries(records.map(deliveryKeyOf));
+    const known = new Set(existing.map((record) => record.webhook_id));
+    const fresh = records.filter((record) => !known.has(record.webhook_id));
+    await this.table.batchPut(fresh.map(itemOf));
+    return fresh;
+  }
+
+  async getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]> {
+    const items = await this.table.batchGet(
+      keys.map((k) => key.delivery(k.subscription_id, k.event_at, k.webhook_id)),
+    );
+    return items.map((item) => recordOf<DeliveryRecord>(item));
+  }
+
+  async saveDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
+    await this.table.batchPut(records.map(itemOf));
+  }
+
+  async listDeliveries(
+    subscriptionId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<DeliveryRecord>> {
+    const pk = `DLV#${subscriptionId}`;
+    const after = decodeCursor(cursor);
+    const { items, last } = await this.table.query({
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": pk },
+      ScanIndexForward: false,
+      ConsistentRead: true,
+      Limit: limit,
+      ExclusiveStartKey: after === undefined ? undefined : { pk, sk: after },
+    });
+    return {
+      items: items.map((item) => recordOf<DeliveryRecord>(item)),
+      next: last === undefined ? undefined : encodeCursor(String(last.sk)),
+    };
+  }
+}
+
+export function deliveryKeyOf(record: DeliveryRecord): DeliveryKey {
+  return {
+    subscription_id: record.subscription_id,
+    event_at: record.event_at,
+    webhook_id: record.webhook_id,
+  };
+}
+
+function itemOf(record: DeliveryRecord): Item {
+  const k = key.delivery(record.subscription_id, record.event_at, record.webhook_id);
+  const open = record.status === "pending" || record.status === "retrying";
+  const due = new Date(
+    Date.parse(record.next_attempt_at ?? record.updated_at) + DELIVERY_GRACE_MS,
+  ).toISOString();
+  return {
+    ...k,
+    kind: "delivery",
+    ...(open ? { work_pk: workShard(k.pk), work_due: due } : {}),
+    ...record,
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The single table's key schema and indexes, shared by the local runtime (which
+ * creates the table) and the CDK stack (which declares it), so they cannot drift.
+ * docs/store.md explains each entity and the queries its keys serve.
+ */
+
+export const PARTITION_KEY = "pk";
+export const SORT_KEY = "sk";
+export const TTL_ATTRIBUTE = "ttl";
+
+/** Listings: the organisation directory and every subscription (for fan-out). */
+export const LIST_INDEX = { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" } as const;
+/** The outbox: sparse; only items that still have work to finish carry its keys. */
+export const WORK_INDEX = { name: "work", partitionKey: "work_pk", sortKey: "work_due" } as const;
+/** The outbox index is sharded so that a burst of deliveries does not heat one partition. */
+export const WORK_SHARDS = 8;
+
+export const WORK_INDEX_PROJECTED = ["kind"] as const;

@@ -1,0 +1,220 @@
+/**
+ * A thin layer over the DynamoDB document client: batching with retries of
+ * unprocessed items, conditional-write outcomes as booleans, and opaque cursors.
+ */
+import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  type NativeAttributeValue,
+  PutCommand,
+  type PutCommandInput,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from "@aws-sdk/lib-dynamodb";
+import { chunk, mapConcurrent } from "../../async/concurrency.js";
+import { ValidationError } from "../../errors/errors.js";
+import type { ItemKey } from "./keys.js";
+
+export type Item = Record<string, NativeAttributeValue>;
+
+const BATCH_GET_SIZE = 100;
+const BATCH_WRITE_SIZE = 25;
+const BATCH_CONCURRENCY = 8;
+const MAX_BATCH_ROUNDS = 8;
+
+export class Table {
+  constructor(
+    readonly client: DynamoDBDocumentClient,
+    readonly name: string,
+  ) {}
+
+  async get(key: ItemKey, projection?: Projection): Promise<Item | undefined> {
+    const output = await this.client.send(
+      new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true, ...projection }),
+    );
+    return output.Item;
+  }
+
+  /** Conditional put: false when the condition failed. */
+  async putIf(input: Omit<PutCommandInput, "TableName">): Promise<boolean> {
+    try {
+      await this.client.send(new PutCommand({ TableName: this.name, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Deletes an item that exists: false when there was none. */
+  async deleteIfExists(key: ItemKey): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.name,
+          Key: key,
+          ConditionExpression: "attribute_exists(pk)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async put(item: Item): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.name, Item: item }));
+  }
+
+  /** Conditional update: false when the condition failed. */
+  async updateIf(input: Omit<UpdateCommandInput, "TableName">): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand({ TableName: this.name, ...input }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async query(
+    input: Omit<QueryCommandInput, "TableName">,
+  ): Promise<{ items: Item[]; last: Item | undefined }> {
+    const output = await this.client.send(new QueryCommand({ TableName: this.name, ...input }));
+    return { items: output.Items ?? [], last: output.LastEvaluatedKey };
+  }
+
+  /** Every item of a query, following pages. */
+  async queryAll(input: Omit<QueryCommandInput, "TableName">): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.query({ ...input, ExclusiveStartKey: start });
+      items.push(...page.items);
+      start = page.last;
+    } while (start !== undefined);
+    return items;
+  }
+
+  /** BatchGetItem in chunks of 100, run concurrently, retrying unprocessed keys. */
+  async batchGet(keys: readonly ItemKey[], projection?: Projection): Promise<Item[]> {
+    const unique = uniqueKeys(keys);
+    const chunks = chunk(unique, BATCH_GET_SIZE);
+    const results = await mapConcurrent(chunks, BATCH_CONCURRENCY, (part) =>
+      this.batchGetChunk(part, projection),
+    );
+    return results.flat();
+  }
+
+  private async batchGetChunk(keys: ItemKey[], projection?: Projection): Promise<Item[]> {
+    const items: Item[] = [];
+    let pending: BatchGetCommandInput["RequestItems"] = {
+      [this.name]: { Keys: keys, ConsistentRead: true, ...projection },
+    };
+    for (let round = 0; pending && Object.keys(pending).length > 0; round += 1) {
+      if (round === MAX_BATCH_ROUNDS) throw new Error("BatchGetItem left keys unprocessed");
+      if (round > 0) await backoff(round);
+      const output: BatchGetCommandOutput = await this.client.send(
+        new BatchGetCommand({ RequestItems: pending }),
+      );
+      items.push(...(output.Responses?.[this.name] ?? []));
+      pending = output.UnprocessedKeys;
+    }
+    return items;
+  }
+
+  /** BatchWriteItem puts in chunks of 25, run concurrently, retrying unprocessed items. */
+  async batchPut(items: readonly Item[]): Promise<void> {
+    await mapConcurrent(chunk(items, BATCH_WRITE_SIZE), BATCH_CONCURRENCY, async (part) => {
+      let pending: Record<string, { PutRequest: { Item: Item } }[]> | undefined = {
+        [this.name]: part.map((item) => ({ PutRequest: { Item: item } })),
+      };
+      for (let round = 0; pending && Object.keys(pending).length > 0; round += 1) {
+        if (round === MAX_BATCH_ROUNDS) throw new Error("BatchWriteItem left items unprocessed");
+        if (round > 0) await backoff(round);
+        const output: BatchWriteCommandOutput = await this.client.send(
+          new BatchWriteCommand({ RequestItems: pending }),
+        );
+        pending = output.UnprocessedItems as typeof pending;
+      }
+    });
+  }
+}
+
+export interface Projection {
+  ProjectionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
+
+/** A projection of plain top-level attribute names, safe against reserved words. */
+export function projectionOf(names: readonly string[]): Projection {
+  const attributeNames: Record<string, string> = {};
+  const expression = names.map((name, i) => {
+    attributeNames[`#p${i}`] = name;
+    return `#p${i}`;
+  });
+  return { ProjectionExpression: expression.join(", "), ExpressionAttributeNames: attributeNames };
+}
+
+export function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalCheckFailedException";
+}
+
+/** Drops the table's own attributes from an item, leaving the record. */
+export function recordOf<T>(item: Item): T {
+  const {
+    pk: _pk,
+    sk: _sk,
+    kind: _kind,
+    gsi1pk: _g,
+    gsi1sk: _gs,
+    work_pk: _w,
+    work_due: _wd,
+    ttl: _t,
+    ...record
+  } = item;
+  return record as T;
+}
+
+/** Cursors carry only the sort key; the partition comes from the request, never from the caller. */
+export function encodeCursor(sk: string): string {
+  return Buffer.from(JSON.stringify({ sk }), "utf8").toString("base64url");
+}
+
+export function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      typeof parsed === "object" &&
+      parsed !== null &&
+      "sk" in parsed &&
+      typeof parsed.sk === "string"
+    ) {
+      return parsed.sk;
+    }
+  } catch {
+    // fall through to the refusal below
+  }
+  throw ValidationError.at("/cursor", "the cursor is not one this hub issued");
+}
+
+function uniqueKeys(keys: readonly ItemKey[]): ItemKey[] {
+  const seen = new Map<string, ItemKey>();
+  for (const k of keys) seen.set(`${k.pk}\u0000${k.sk}`, k);
+  return [...seen.values()];
+}
+
+function backoff(round: number): Promise<void> {
+  const ms = Math.min(1000, 25 * 2 ** round) * (0.5 + Math.random() / 2);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,170 @@
+/**
+ * The storage port. Domain code talks to these small interfaces; `dynamo/` implements
+ * them over one DynamoDB table (docs/store.md), and unit tests may fake them.
+ *
+ * The local DynamoDB server has no transactions and no TTL, so every multi-item write
+ * is ordered around ONE conditional write that commits it; items written before that
+ * commit (index entries) are never read as data on their own, and expiry is checked
+ * on read as well as left to DynamoDB's TTL.
+ */
+import type { BulletinMeta, BulletinRecord, ChangeKind, Revocation } from "../bulletins/types.js";
+import type { Organisation } from "../orgs/types.js";
+import type { SightingRecord } from "../sightings/types.js";
+import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque position after the last item, when there may be more. */
+  next: string | undefined;
+}
+
+export interface OrgStore {
+  getOrg(id: string): Promise<Organisation | undefined>;
+  /** Conditional create: false when the id is taken. */
+  createOrg(org: Organisation): Promise<boolean>;
+  /** Replaces the organisation if its stored version is still `expectedVersion`. */
+  saveOrg(org: Organisation, expectedVersion: number): Promise<boolean>;
+  /** Every organisation (the directory is small). Eventually consistent. */
+  listOrgs(): Promise<Organisation[]>;
+}
+
+export interface ReplayGuard {
+  /** Conditional put keyed by iss + jti; false if that jti is already spent. */
+  claimJti(iss: string, jti: string, keepUntilEpochSeconds: number, now: Date): Promise<boolean>;
+}
+
+export interface IndexEntry {
+  normalised: string;
+  bulletin_id: string;
+  received_at: string;
+}
+
+/** A change that holds a place in the feed. */
+export interface FeedEntry {
+  seq: number;
+  bulletin_id: string;
+  change: ChangeKind;
+}
+
+export type WorkKind = "bulletin" | "sighting" | "delivery";
+
+/** An item on the outbox index: something that must still be driven to completion. */
+export interface WorkItem {
+  kind: WorkKind;
+  pk: string;
+  sk: string;
+  due: string;
+}
+
+export interface BulletinStore {
+  getBulletin(id: string): Promise<BulletinRecord | undefined>;
+  /** Full records, for the feed. Missing ids are absent from the map. */
+  getBulletins(ids: readonly string[]): Promise<Map<string, BulletinRecord>>;
+  /** Only the fields visibility, screening and filters need. */
+  getBulletinMetas(ids: readonly string[]): Promise<Map<string, BulletinMeta>>;
+  /** Idempotent; written before the commit, so never trusted without the bulletin item. */
+  putIndexEntries(entries: readonly IndexEntry[]): Promise<void>;
+  /** The commit point of a publish. False when the id exists. */
+  commitBulletin(record: BulletinRecord, workDue: string): Promise<boolean>;
+  /** The commit point of a revocation: false unless the issuer matches and it is not already revoked. */
+  revokeBulletin(
+    id: string,
+    issuer: string,
+    revocation: Revocation,
+    workDue: string,
+  ): Promise<boolean>;
+  /** Marks `id` superseded by `by`, if it is still active and `issuer`'s. */
+  supersedeBulletin(
+    id: string,
+    issuer: string,
+    by: string,
+    at: string,
+    workDue: string,
+  ): Promise<boolean>;
+  /** Claims `seq` as the feed position of a change unless one is claimed; answers the claimed seq. */
+  claimChangeSeq(id: string, change: ChangeKind, seq: number): Promise<number>;
+  markFannedOut(id: string, change: ChangeKind): Promise<void>;
+  /** Removes the bulletin from the outbox if its version is still `version`. */
+  clearBulletinWork(id: string, version: number): Promise<void>;
+  /** Which of these normalised indicators were ever named by a bulletin (batched reads). */
+  indicatorsWithEntries(normalised: readonly string[]): Promise<Set<string>>;
+  /** Bulletin ids naming an indicator, newest first. */
+  bulletinsNaming(normalised: string): Promise<string[]>;
+}
+
+export interface FeedStore {
+  /** Appends a change at the end of the feed and answers its sequence number. */
+  appendChange(bulletinId: string, change: ChangeKind): Promise<number>;
+  /** Changes with seq > afterSeq, oldest first. */
+  readFeed(afterSeq: number, limit: number): Promise<FeedEntry[]>;
+}
+
+export interface SightingStore {
+  /** The commit point of a sighting. */
+  putSighting(record: SightingRecord, workDue: string): Promise<void>;
+  getSighting(bulletinId: string, sightingId: string): Promise<SightingRecord | undefined>;
+  listSightings(
+    bulletinId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<SightingRecord>>;
+  markSightingFannedOut(bulletinId: string, sightingId: string): Promise<void>;
+}
+
+export interface SubscriptionStore {
+  putSubscription(record: SubscriptionRecord): Promise<void>;
+  getSubscription(orgId: string, id: string): Promise<SubscriptionRecord | undefined>;
+  listSubscriptions(orgId: string): Promise<SubscriptionRecord[]>;
+  /** Every subscription of every organisation, for fan-out. Eventually consistent. */
+  listAllSubscriptions(): Promise<SubscriptionRecord[]>;
+  /** Applies `changes` to a subscription that exists; false if it does not. */
+  updateSubscription(orgId: string, id: string, changes: SubscriptionChanges): Promise<boolean>;
+  deleteSubscription(orgId: string, id: string): Promise<boolean>;
+}
+
+export type SubscriptionChanges = {
+  [K in
+    | "status"
+    | "disabled_reason"
+    | "secret"
+    | "previous_secret"
+    | "failing_since"
+    | "updated_at"]?: SubscriptionRecord[K] | null;
+};
+
+export interface DeliveryKey {
+  subscription_id: string;
+  event_at: string;
+  webhook_id: string;
+}
+
+export interface DeliveryStore {
+  /** Writes the deliveries that do not exist yet; answers those it wrote. */
+  createDeliveries(records: readonly DeliveryRecord[]): Promise<DeliveryRecord[]>;
+  getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]>;
+  /** Saves attempt outcomes; records still pending or retrying stay on the outbox. */
+  saveDeliveries(records: readonly DeliveryRecord[]): Promise<void>;
+  listDeliveries(
+    subscriptionId: string,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<Page<DeliveryRecord>>;
+}
+
+export interface WorkStore {
+  /** Outbox items due before `before`, oldest first, at most `limit`. */
+  listDueWork(before: string, limit: number): Promise<WorkItem[]>;
+  /** Pushes an item's due time forward, so a sweep does not pick it again at once. */
+  postpone(item: WorkItem, due: string): Promise<void>;
+}
+
+export interface Store {
+  orgs: OrgStore;
+  replay: ReplayGuard;
+  bulletins: BulletinStore;
+  feed: FeedStore;
+  sightings: SightingStore;
+  subscriptions: SubscriptionStore;
+  deliveries: DeliveryStore;
+  work: WorkStore;
+}
