@@ -3,6 +3,7 @@
  * SQS, the api handler behind an API Gateway stand-in, and the same queue consumers
  * and sweeper that run on AWS. `npm start` and the integration tests both use it.
  */
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
 import { createApiHandler } from "../lambdas/api.js";
 import { type Clock, type HubDeps, systemClock } from "../shared/hub/deps.js";
@@ -46,6 +47,8 @@ export interface LocalHub {
   adminCreated: boolean;
   deps: HubDeps;
   metrics: CountingMetrics;
+  /** The embedded servers' clients, for tests and benchmarks that look underneath. */
+  dynamoClient: DynamoDBClient;
   stop(): Promise<void>;
 }
 
@@ -97,6 +100,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     adminCreated,
     deps,
     metrics,
+    dynamoClient: dynamo.client,
     stop: () => {
       stopped ??= (async () => {
         await closeServer(server);

@@ -10,12 +10,14 @@ export const CHANGE_KINDS = ["published", "superseded", "revoked"] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 /**
- * Where one change stands in the outbox: `seq` once it holds its place in the feed,
- * `fanned_out` once its deliveries are written and queued.
+ * Where one change stands in the outbox: `indexed` once screening sees it, `seq` once
+ * it holds its place in the feed, `fanned_out` once its deliveries are written and queued.
  */
 export interface ChangeState {
   at: string;
   seq?: number;
+  /** The status after this change is mirrored into the indicator index. */
+  indexed?: boolean;
   fanned_out?: boolean;
 }
 

@@ -5,11 +5,22 @@ import { type FieldError, ValidationError } from "./errors.js";
 
 const MAX_FIELD_ERRORS = 100;
 
+/**
+ * The JSON pointer of the member an issue is about. zod reports an unknown member on
+ * its containing object; this points at the (first) unknown member itself.
+ */
+export function issuePointer(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) {
+    return toPointer([...issue.path, issue.keys[0]]);
+  }
+  return toPointer(issue.path);
+}
+
 export function fieldErrorsOf(error: z.ZodError, base = ""): FieldError[] {
   const seen = new Set<string>();
   const errors: FieldError[] = [];
   for (const issue of error.issues) {
-    const pointer = base + toPointer(issue.path);
+    const pointer = base + issuePointer(issue);
     const key = `${pointer}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

@@ -1,8 +1,9 @@
 /** Every route of the API (DESIGN §3–§6), one list, one router. */
 import type { HubDeps } from "../hub/deps.js";
 import { Router } from "./route.js";
+import { bulletinRoutes } from "./routes/bulletins.js";
 import { organisationRoutes } from "./routes/organisations.js";
 
 export function apiRouter(deps: HubDeps): Router {
-  return new Router([...organisationRoutes(deps)]);
+  return new Router([...organisationRoutes(deps), ...bulletinRoutes(deps)]);
 }

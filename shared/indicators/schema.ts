@@ -7,7 +7,7 @@
  * by `indicatorIssueCode`. Paths are relative to the indicator (["address"]).
  */
 import { z } from "zod";
-import { toPointer } from "../json/strict-json.js";
+import { issuePointer } from "../errors/zod.js";
 import { validateAddress } from "./chains.js";
 import * as channel from "./channel.js";
 import * as telegram from "./telegram.js";
@@ -204,14 +204,5 @@ export function indicatorIssueCode(issue: z.core.$ZodIssue): IndicatorErrorCode 
   }
 }
 
-/**
- * The JSON pointer of the member an issue is about, relative to the root the schema
- * was parsed at. An unknown member is reported on its containing object by zod; this
- * points at the (first) unknown member itself.
- */
-export function indicatorIssuePointer(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) {
-    return toPointer([...issue.path, issue.keys[0]]);
-  }
-  return toPointer(issue.path);
-}
+/** The JSON pointer of the member an issue is about (see `issuePointer`). */
+export const indicatorIssuePointer = issuePointer;

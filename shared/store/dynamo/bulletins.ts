@@ -1,17 +1,23 @@
 /**
  * Bulletins and the indicator index. A publish writes index entries first (idempotent,
  * harmless if the commit never comes), then commits with one conditional put of the
- * bulletin item; readers of the index always confirm against that item.
+ * bulletin item; screening confirms index entries against committed bulletins.
  */
+import { mapConcurrent } from "../../async/concurrency.js";
 import type {
   BulletinMeta,
   BulletinRecord,
   ChangeKind,
   Revocation,
+  StoredStatus,
 } from "../../bulletins/types.js";
-import type { BulletinStore, IndexEntry } from "../types.js";
-import { key, workShard } from "./keys.js";
-import { type Item, projectionOf, recordOf, type Table } from "./table.js";
+import type { BulletinStore, IndexedBulletin } from "../types.js";
+import { INDICATOR_PREFIX, key, OVERFLOW_PREFIX, workShard } from "./keys.js";
+import { projectionOf, recordOf, type Table } from "./table.js";
+
+/** Index entries are attributes of the indicator's head item, one per bulletin. */
+const ENTRY_PREFIX = "b_";
+const INDEX_WRITE_CONCURRENCY = 16;
 
 const META_FIELDS = [
   "id",
@@ -46,21 +52,83 @@ export class DynamoBulletinStore implements BulletinStore {
     return byId(items.map((item) => recordOf<BulletinMeta>(item)));
   }
 
-  async putIndexEntries(entries: readonly IndexEntry[]): Promise<void> {
-    const items: Item[] = [];
-    const heads = new Set<string>();
-    for (const entry of entries) {
-      if (!heads.has(entry.normalised)) {
-        heads.add(entry.normalised);
-        items.push({ ...key.indicatorHead(entry.normalised), kind: "indicator-head" });
+  async indexBulletin(normalised: readonly string[], entry: IndexedBulletin): Promise<void> {
+    await mapConcurrent(unique(normalised), INDEX_WRITE_CONCURRENCY, async (indicator) => {
+      try {
+        await this.table.updateIf({
+          Key: key.indicatorHead(indicator),
+          UpdateExpression: "SET #entry = :entry, kind = :kind",
+          ExpressionAttributeNames: { "#entry": entryAttribute(entry.id) },
+          ExpressionAttributeValues: { ":entry": entry, ":kind": "indicator" },
+        });
+      } catch (error) {
+        if (!isItemTooLarge(error)) throw error;
+        // A much-named indicator (a mixer's contract, say): the head is full, so this
+        // entry gets an item of its own and the head says to look for such items.
+        await this.table.put({
+          ...key.indicatorOverflow(indicator, entry.id),
+          kind: "indicator-overflow",
+          entry,
+        });
+        await this.table.updateIf({
+          Key: key.indicatorHead(indicator),
+          UpdateExpression: "SET overflow = :yes",
+          ExpressionAttributeValues: { ":yes": true },
+        });
       }
-      items.push({
-        ...key.indicatorEntry(entry.normalised, entry.received_at, entry.bulletin_id),
-        kind: "indicator-entry",
-        bulletin_id: entry.bulletin_id,
+    });
+  }
+
+  async setIndexedStatus(
+    normalised: readonly string[],
+    id: string,
+    status: StoredStatus,
+  ): Promise<void> {
+    await mapConcurrent(unique(normalised), INDEX_WRITE_CONCURRENCY, async (indicator) => {
+      const inHead = await this.table.updateIf({
+        Key: key.indicatorHead(indicator),
+        UpdateExpression: "SET #entry.#status = :status",
+        ConditionExpression: "attribute_exists(#entry)",
+        ExpressionAttributeNames: { "#entry": entryAttribute(id), "#status": "status" },
+        ExpressionAttributeValues: { ":status": status },
       });
-    }
-    await this.table.batchPut(items);
+      if (inHead) return;
+      await this.table.updateIf({
+        Key: key.indicatorOverflow(indicator, id),
+        UpdateExpression: "SET #entry.#status = :status",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#entry": "entry", "#status": "status" },
+        ExpressionAttributeValues: { ":status": status },
+      });
+    });
+  }
+
+  async lookupIndicators(normalised: readonly string[]): Promise<Map<string, IndexedBulletin[]>> {
+    const heads = await this.table.batchGet(unique(normalised).map(key.indicatorHead));
+    const found = new Map<string, IndexedBulletin[]>();
+    await Promise.all(
+      heads.map(async (head) => {
+        const indicator = String(head.pk).slice(INDICATOR_PREFIX.length);
+        const entries = Object.entries(head)
+          .filter(([name]) => name.startsWith(ENTRY_PREFIX))
+          .map(([, value]) => value as IndexedBulletin);
+        if (head.overflow === true) {
+          const spilled = await this.table.queryAll({
+            KeyConditionExpression: "pk = :pk AND begins_with(sk, :entry)",
+            ExpressionAttributeValues: { ":pk": head.pk, ":entry": OVERFLOW_PREFIX },
+            ConsistentRead: true,
+          });
+          entries.push(...spilled.map((item) => item.entry as IndexedBulletin));
+        }
+        found.set(indicator, entries);
+      }),
+    );
+    return found;
+  }
+
+  async activeIds(ids: readonly string[]): Promise<Set<string>> {
+    const items = await this.table.batchGet(ids.map(key.bulletin), projectionOf(["id", "status"]));
+    return new Set(items.filter((item) => item.status === "active").map((item) => String(item.id)));
   }
 
   commitBulletin(record: BulletinRecord, workDue: string): Promise<boolean> {
@@ -140,12 +208,24 @@ export class DynamoBulletinStore implements BulletinStore {
     return held;
   }
 
-  async markFannedOut(id: string, change: ChangeKind): Promise<void> {
+  markFannedOut(id: string, change: ChangeKind): Promise<void> {
+    return this.markChange(id, change, "fanned_out");
+  }
+
+  markIndexed(id: string, change: ChangeKind): Promise<void> {
+    return this.markChange(id, change, "indexed");
+  }
+
+  private async markChange(
+    id: string,
+    change: ChangeKind,
+    flag: "fanned_out" | "indexed",
+  ): Promise<void> {
     await this.table.updateIf({
       Key: key.bulletin(id),
-      UpdateExpression: "SET changes.#change.fanned_out = :yes",
+      UpdateExpression: "SET changes.#change.#flag = :yes",
       ConditionExpression: "attribute_exists(changes.#change)",
-      ExpressionAttributeNames: { "#change": change },
+      ExpressionAttributeNames: { "#change": change, "#flag": flag },
       ExpressionAttributeValues: { ":yes": true },
     });
   }
@@ -159,27 +239,24 @@ export class DynamoBulletinStore implements BulletinStore {
       ExpressionAttributeValues: { ":version": version },
     });
   }
-
-  async indicatorsWithEntries(normalised: readonly string[]): Promise<Set<string>> {
-    const items = await this.table.batchGet(
-      normalised.map(key.indicatorHead),
-      projectionOf(["pk"]),
-    );
-    return new Set(items.map((item) => String(item.pk).slice("IND#".length)));
-  }
-
-  async bulletinsNaming(normalised: string): Promise<string[]> {
-    const items = await this.table.queryAll({
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :entry)",
-      ExpressionAttributeValues: { ":pk": key.indicatorHead(normalised).pk, ":entry": "B#" },
-      ProjectionExpression: "bulletin_id",
-      ScanIndexForward: false,
-      ConsistentRead: true,
-    });
-    return [...new Set(items.map((item) => String(item.bulletin_id)))];
-  }
 }
 
 function byId<T extends { id: string }>(records: T[]): Map<string, T> {
   return new Map(records.map((record) => [record.id, record]));
+}
+
+function entryAttribute(bulletinId: string): string {
+  return `${ENTRY_PREFIX}${bulletinId}`;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)];
+}
+
+function isItemTooLarge(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === "ValidationException" &&
+    /item size|maximum allowed size/i.test(error.message)
+  );
 }

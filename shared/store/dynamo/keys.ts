@@ -7,6 +7,8 @@ export interface ItemKey {
 }
 
 const SEQ_WIDTH = 15;
+export const INDICATOR_PREFIX = "IND#";
+export const OVERFLOW_PREFIX = "B#";
 
 export const key = {
   org: (id: string): ItemKey => ({ pk: `ORG#${id}`, sk: "ORG" }),
@@ -16,10 +18,13 @@ export const key = {
     pk: `BUL#${bulletinId}`,
     sk: `SIG#${sightingId}`,
   }),
-  indicatorHead: (normalised: string): ItemKey => ({ pk: `IND#${normalised}`, sk: "HEAD" }),
-  indicatorEntry: (normalised: string, receivedAt: string, bulletinId: string): ItemKey => ({
-    pk: `IND#${normalised}`,
-    sk: `B#${receivedAt}#${bulletinId}`,
+  indicatorHead: (normalised: string): ItemKey => ({
+    pk: `${INDICATOR_PREFIX}${normalised}`,
+    sk: "HEAD",
+  }),
+  indicatorOverflow: (normalised: string, bulletinId: string): ItemKey => ({
+    pk: `${INDICATOR_PREFIX}${normalised}`,
+    sk: `${OVERFLOW_PREFIX}${bulletinId}`,
   }),
   feed: (seq: number): ItemKey => ({ pk: "FEED", sk: String(seq).padStart(SEQ_WIDTH, "0") }),
   subscription: (orgId: string, id: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `SUB#${id}` }),

@@ -1,0 +1,4 @@
+/** The fanout Lambda (being wired by the lead; see issue 5). */
+export const handler = async (): Promise<never> => {
+  throw new Error("the fanout handler is not wired yet");
+};

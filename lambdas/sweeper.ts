@@ -1,0 +1,4 @@
+/** The sweeper Lambda (being wired by the lead; see issue 5). */
+export const handler = async (): Promise<never> => {
+  throw new Error("the sweeper handler is not wired yet");
+};
