@@ -2,6 +2,8 @@
  * The api Lambda: middy wiring only. The checks run in the order DESIGN §9 fixes —
  * body size, route, token, media type, JSON, role — then the route's own code.
  */
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { apiRouter } from "../shared/http/api-routes.js";
@@ -16,7 +18,7 @@ import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
 import type { HubDeps } from "../shared/hub/deps.js";
-import { lambdaDeps } from "./runtime.js";
+import { lambdaDeps, logger, metrics } from "./runtime.js";
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -34,8 +36,10 @@ export function createApiHandler(deps: HubDeps): ApiHandler {
 
 let ready: Promise<ApiHandler> | undefined;
 
-export const handler = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+export const handler = middy(async (event: HttpEvent, context: Context): Promise<HttpResult> => {
   ready ??= lambdaDeps().then(createApiHandler);
   const api = await ready;
   return api(event, context);
-};
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -1,4 +1,44 @@
-/** The deliver Lambda (being wired by the lead; see issue 5). */
-export const handler = async (): Promise<never> => {
-  throw new Error("the deliver handler is not wired yet");
-};
+/**
+ * The deliver Lambda: one webhook attempt per record. A record whose delivery must
+ * wait (a retry, or a message that came early) is reported as failed after its
+ * visibility timeout was set to the wait, so SQS hands it back when it is due.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
+import middy from "@middy/core";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { HubDeps } from "../shared/hub/deps.js";
+import { parseDeliveryMessage } from "../shared/queue/messages.js";
+import { Deliverer } from "../shared/webhooks/deliver.js";
+import type { SqsHandler } from "./fanout.js";
+import { lambdaDeps, logger, metrics } from "./runtime.js";
+
+/** Not a fault: the way a record says "give me back later". */
+class RetryLater extends Error {
+  override name = "RetryLater";
+}
+
+export function createDeliverHandler(deps: HubDeps): SqsHandler {
+  const deliverer = new Deliverer(deps);
+  const processor = new BatchProcessor(EventType.SQS);
+  const recordHandler = async (record: SQSRecord) => {
+    const result = await deliverer.attempt(parseDeliveryMessage(record.body), record.receiptHandle);
+    if (result === "retry-later") throw new RetryLater("the delivery waits for its next attempt");
+  };
+  return (event, context) =>
+    processPartialResponse(event, recordHandler, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+    });
+}
+
+let ready: Promise<SqsHandler> | undefined;
+
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  ready ??= lambdaDeps().then(createDeliverHandler);
+  const deliver = await ready;
+  return deliver(event, context);
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -22,6 +22,8 @@ import type {
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { KmsSecretBox } from "../shared/webhooks/kms-secret-box.js";
+import { NodeWebhookSender } from "../shared/webhooks/sender.js";
+import { systemResolver } from "../shared/webhooks/url-safety.js";
 
 export const logger = new Logger({ serviceName: "cordon" });
 export const metrics = new Metrics({ namespace: "Cordon", serviceName: "cordon" });
@@ -66,7 +68,11 @@ async function buildDeps(): Promise<HubDeps> {
     pseudonymKey: hubSecret.pseudonymKey,
     audience: env.CORDON_AUDIENCE,
     secrets: new KmsSecretBox(new KMSClient({}), env.CORDON_SECRETS_KMS_KEY_ID),
-    webhookPolicy: { allowInsecure: false },
+    webhooks: {
+      policy: { allowInsecure: false },
+      sender: new NodeWebhookSender({ allowInsecure: false }),
+      resolver: systemResolver,
+    },
     logger: loggerPort,
     metrics: metricsPort,
     newId: ulid,

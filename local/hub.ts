@@ -6,14 +6,20 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
 import { createApiHandler } from "../lambdas/api.js";
+import { createDeliverHandler } from "../lambdas/deliver.js";
+import { createFanoutHandler } from "../lambdas/fanout.js";
 import { type Clock, type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
 import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
+import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
+import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { publicJwkOf } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
+import { NodeWebhookSender } from "../shared/webhooks/sender.js";
+import { systemResolver } from "../shared/webhooks/url-safety.js";
 import {
   ADMIN_ORG_ID,
   adminKeyPath,
@@ -23,6 +29,7 @@ import {
   openDataDir,
 } from "./data-dir.js";
 import { LOCAL_TABLE, startEmbeddedDynamo } from "./dynamo.js";
+import { SqsEventSource } from "./event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
 import { startEmbeddedSqs } from "./sqs.js";
@@ -36,6 +43,8 @@ export interface LocalHubOptions {
   inMemory?: boolean;
   logger?: Logger;
   clock?: Clock;
+  /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
+  sweepIntervalMs?: number;
 }
 
 export interface LocalHub {
@@ -53,6 +62,9 @@ export interface LocalHub {
 }
 
 export const DEFAULT_AUDIENCE = "cordon";
+const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
+/** Covers every outbox grace period, so the start-up sweep meets everything in flight. */
+const STARTUP_SWEEP_HORIZON_MS = 61_000;
 
 export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -66,6 +78,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
   const sqs = await startEmbeddedSqs();
   const metrics = new CountingMetrics();
+  const sender = new NodeWebhookSender({ allowInsecure: true });
   const deps: HubDeps = {
     store: createDynamoStore(dynamo.client, LOCAL_TABLE),
     queue: new SqsQueue(sqs.client, sqs.urls),
@@ -74,7 +87,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     pseudonymKey: hubSecret.pseudonymKey,
     audience: options.audience ?? DEFAULT_AUDIENCE,
     secrets: new AesGcmSecretBox(sealingKey),
-    webhookPolicy: { allowInsecure: true },
+    webhooks: { policy: { allowInsecure: true }, sender, resolver: systemResolver },
     logger,
     metrics,
     newId: ulid,
@@ -84,6 +97,44 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     ADMIN_ORG_ID,
     publicJwkOf(admin.key.privateJwk),
   );
+
+  // Everything on the outbox is stale at start: whatever was in flight died with
+  // the last process, and its in-memory queue with it.
+  const recovered = await sweepAll(deps, new Date(Date.now() + STARTUP_SWEEP_HORIZON_MS));
+  if (recovered > 0)
+    logger.info("re-drove outbox items left by the last run", { items: recovered });
+  const sources = [
+    new SqsEventSource(
+      sqs.client,
+      createFanoutHandler(deps),
+      {
+        name: "fanout",
+        queueUrl: sqs.urls.fanout,
+        queueArn: sqs.arns.fanout,
+        batchSize: QUEUE_SETTINGS.fanout.batchSize,
+        concurrency: 2,
+      },
+      logger,
+    ),
+    new SqsEventSource(
+      sqs.client,
+      createDeliverHandler(deps),
+      {
+        name: "deliver",
+        queueUrl: sqs.urls.delivery,
+        queueArn: sqs.arns.delivery,
+        batchSize: QUEUE_SETTINGS.delivery.batchSize,
+        concurrency: 16,
+      },
+      logger,
+    ),
+  ];
+  for (const source of sources) source.start();
+  const sweeper = setInterval(() => {
+    sweep(deps).catch((error: unknown) =>
+      logger.warn("the sweep failed", { error: String(error) }),
+    );
+  }, options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
 
   const server = createApiGatewayServer(createApiHandler(deps), (error) =>
     logger.error("the local API gateway failed a request", { error: String(error) }),
@@ -104,6 +155,9 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     stop: () => {
       stopped ??= (async () => {
         await closeServer(server);
+        clearInterval(sweeper);
+        await Promise.all(sources.map((source) => source.stop()));
+        sender.close();
         await sqs.stop();
         await dynamo.stop();
       })();

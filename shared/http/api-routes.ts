@@ -3,7 +3,12 @@ import type { HubDeps } from "../hub/deps.js";
 import { Router } from "./route.js";
 import { bulletinRoutes } from "./routes/bulletins.js";
 import { organisationRoutes } from "./routes/organisations.js";
+import { subscriptionRoutes } from "./routes/subscriptions.js";
 
 export function apiRouter(deps: HubDeps): Router {
-  return new Router([...organisationRoutes(deps), ...bulletinRoutes(deps)]);
+  return new Router([
+    ...organisationRoutes(deps),
+    ...bulletinRoutes(deps),
+    ...subscriptionRoutes(deps),
+  ]);
 }

@@ -7,6 +7,8 @@ import type { QueuePort } from "../queue/port.js";
 import type { HubKeySet } from "../signatures/hub-keys.js";
 import type { Store } from "../store/types.js";
 import type { SecretBox } from "../webhooks/secret-box.js";
+import type { WebhookSender } from "../webhooks/sender.js";
+import type { Resolver, UrlPolicy } from "../webhooks/url-safety.js";
 
 export interface Clock {
   now(): Date;
@@ -14,9 +16,12 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export interface WebhookPolicy {
-  /** Local runtime only: allow `http://` and loopback or private targets. */
-  allowInsecure: boolean;
+export interface Webhooks {
+  /** Local runtime only: `allowInsecure` lets `http://` and loopback or private targets through. */
+  policy: UrlPolicy;
+  sender: WebhookSender;
+  /** DNS, for the check made when a subscription is created. */
+  resolver: Resolver;
 }
 
 export interface HubDeps {
@@ -30,7 +35,7 @@ export interface HubDeps {
   /** The `aud` every request token must carry. */
   audience: string;
   secrets: SecretBox;
-  webhookPolicy: WebhookPolicy;
+  webhooks: Webhooks;
   logger: Logger;
   metrics: Metrics;
   /** New ULIDs (sightings, subscriptions, pings). */

@@ -68,14 +68,20 @@ export interface FeedEntry {
   change: ChangeKind;
 }
 
-export type WorkKind = "bulletin" | "sighting" | "delivery";
-
 /** An item on the outbox index: something that must still be driven to completion. */
-export interface WorkItem {
-  kind: WorkKind;
-  pk: string;
-  sk: string;
-  due: string;
+export type WorkItem = {
+  due: string /** Opaque to callers: identifies the item to postpone. */;
+  handle: string;
+} & (
+  | { kind: "bulletin"; bulletin_id: string }
+  | { kind: "sighting"; bulletin_id: string; sighting_id: string }
+  | { kind: "delivery"; delivery: DeliveryKey }
+);
+
+export interface DeliveryKey {
+  subscription_id: string;
+  event_at: string;
+  webhook_id: string;
 }
 
 export interface BulletinStore {
@@ -160,15 +166,11 @@ export type SubscriptionChanges = {
     | "updated_at"]?: SubscriptionRecord[K] | null;
 };
 
-export interface DeliveryKey {
-  subscription_id: string;
-  event_at: string;
-  webhook_id: string;
-}
-
 export interface DeliveryStore {
-  /** Writes the deliveries that do not exist yet; answers those it wrote. */
-  createDeliveries(records: readonly DeliveryRecord[]): Promise<DeliveryRecord[]>;
+  /** Writes the deliveries that do not exist yet; answers those it wrote and those it found. */
+  createDeliveries(
+    records: readonly DeliveryRecord[],
+  ): Promise<{ created: DeliveryRecord[]; existing: DeliveryRecord[] }>;
   getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]>;
   /** Saves attempt outcomes; records still pending or retrying stay on the outbox. */
   saveDeliveries(records: readonly DeliveryRecord[]): Promise<void>;

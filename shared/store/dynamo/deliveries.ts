@@ -14,14 +14,16 @@ export const DELIVERY_GRACE_MS = 60_000;
 export class DynamoDeliveryStore implements DeliveryStore {
   constructor(private readonly table: Table) {}
 
-  async createDeliveries(records: readonly DeliveryRecord[]): Promise<DeliveryRecord[]> {
+  async createDeliveries(
+    records: readonly DeliveryRecord[],
+  ): Promise<{ created: DeliveryRecord[]; existing: DeliveryRecord[] }> {
     // A fan-out that runs again for the same event finds its deliveries and leaves
     // them as they are: a delivered one must not go back to pending.
     const existing = await this.getDeliveries(records.map(deliveryKeyOf));
     const known = new Set(existing.map((record) => record.webhook_id));
     const fresh = records.filter((record) => !known.has(record.webhook_id));
     await this.table.batchPut(fresh.map(itemOf));
-    return fresh;
+    return { created: fresh, existing };
   }
 
   async getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]> {

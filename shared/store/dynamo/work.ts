@@ -1,7 +1,7 @@
-/** The outbox index, read by the sweeper. */
-import type { WorkItem, WorkKind, WorkStore } from "../types.js";
+/** The outbox index, read by the sweeper. Decodes table keys into what each item is about. */
+import type { WorkItem, WorkStore } from "../types.js";
 import { allWorkShards } from "./keys.js";
-import type { Table } from "./table.js";
+import type { Item, Table } from "./table.js";
 import { WORK_INDEX } from "./table-definition.js";
 
 export class DynamoWorkStore implements WorkStore {
@@ -17,12 +17,10 @@ export class DynamoWorkStore implements WorkStore {
           ExpressionAttributeValues: { ":shard": shard, ":before": before },
           Limit: limit,
         });
-        return items.map((item) => ({
-          kind: item.kind as WorkKind,
-          pk: String(item.pk),
-          sk: String(item.sk),
-          due: String(item.work_due),
-        }));
+        return items.flatMap((item) => {
+          const work = workItemOf(item);
+          return work === undefined ? [] : [work];
+        });
       }),
     );
     return perShard
@@ -33,10 +31,34 @@ export class DynamoWorkStore implements WorkStore {
 
   async postpone(item: WorkItem, due: string): Promise<void> {
     await this.table.updateIf({
-      Key: { pk: item.pk, sk: item.sk },
+      Key: JSON.parse(item.handle) as { pk: string; sk: string },
       UpdateExpression: "SET work_due = :due",
       ConditionExpression: "attribute_exists(work_pk)",
       ExpressionAttributeValues: { ":due": due },
     });
+  }
+}
+
+function workItemOf(item: Item): WorkItem | undefined {
+  const pk = String(item.pk);
+  const sk = String(item.sk);
+  const base = { due: String(item.work_due), handle: JSON.stringify({ pk, sk }) };
+  const id = pk.slice(pk.indexOf("#") + 1);
+  switch (item.kind) {
+    case "bulletin":
+      return { ...base, kind: "bulletin", bulletin_id: id };
+    case "sighting":
+      return { ...base, kind: "sighting", bulletin_id: id, sighting_id: sk.slice("SIG#".length) };
+    case "delivery": {
+      const separator = sk.lastIndexOf("#");
+      const delivery = {
+        subscription_id: id,
+        event_at: sk.slice(0, separator),
+        webhook_id: sk.slice(separator + 1),
+      };
+      return { ...base, kind: "delivery", delivery };
+    }
+    default:
+      return undefined;
   }
 }

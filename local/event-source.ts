@@ -1,0 +1,132 @@
+/**
+ * The local stand-in for Lambda's SQS event source mapping: long-polls a queue,
+ * hands batches to the same handler that runs on Lambda, deletes the records it did
+ * not report as failed, and leaves the others to come back after their visibility
+ * timeout. Redrive to the dead-letter queue after maxReceiveCount is the SQS server's
+ * (fauxqs implements RedrivePolicy), as on AWS.
+ */
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SqsHandler } from "../lambdas/fanout.js";
+import type { Logger } from "../shared/observability/types.js";
+import { LOCAL_REGION } from "./dynamo.js";
+import { lambdaContext } from "./http-adapter.js";
+
+export interface EventSourceOptions {
+  name: string;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  /** How many batches run at once, like a mapping's maximum concurrency. */
+  concurrency: number;
+  /** Long-poll wait; short so that a stop does not hang. */
+  waitTimeSeconds?: number;
+}
+
+export class SqsEventSource {
+  private running = false;
+  private readonly pollers: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly handler: SqsHandler,
+    private readonly options: EventSourceOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (let i = 0; i < this.options.concurrency; i += 1) this.pollers.push(this.poll());
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await Promise.all(this.pollers);
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      let messages: Message[] = [];
+      try {
+        const output = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.options.queueUrl,
+            MaxNumberOfMessages: this.options.batchSize,
+            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ["All"],
+          }),
+          { abortSignal: this.abort.signal },
+        );
+        messages = output.Messages ?? [];
+      } catch (error) {
+        if (!this.running) return;
+        this.logger.warn(`${this.options.name}: receive failed`, { error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        continue;
+      }
+      if (messages.length > 0) await this.invoke(messages);
+    }
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    const event: SQSEvent = { Records: messages.map((message) => this.recordOf(message)) };
+    let response: SQSBatchResponse;
+    try {
+      response = await this.handler(
+        event,
+        lambdaContext(crypto.randomUUID(), `cordon-${this.options.name}`),
+      );
+    } catch (error) {
+      // Like Lambda: a failed invocation leaves the whole batch to its visibility timeout.
+      this.logger.error(`${this.options.name}: handler failed`, { error: String(error) });
+      return;
+    }
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    const done = messages.filter(
+      (message) => message.MessageId !== undefined && !failed.has(message.MessageId),
+    );
+    if (done.length === 0) return;
+    await this.sqs
+      .send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.options.queueUrl,
+          Entries: done.map((message, i) => ({
+            Id: String(i),
+            ReceiptHandle: message.ReceiptHandle,
+          })),
+        }),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn(`${this.options.name}: delete failed`, { error: String(error) }),
+      );
+  }
+
+  private recordOf(message: Message): SQSEvent["Records"][number] {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId ?? "",
+      receiptHandle: message.ReceiptHandle ?? "",
+      body: message.Body ?? "",
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "1",
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? "local",
+        ApproximateFirstReceiveTimestamp:
+          attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? "",
+      eventSource: "aws:sqs",
+      eventSourceARN: this.options.queueArn,
+      awsRegion: LOCAL_REGION,
+    };
+  }
+}

@@ -1,0 +1,114 @@
+/** Routes of subscriptions and deliveries (DESIGN §6, §9). Thin: parse, call, shape. */
+import type { HubDeps } from "../../hub/deps.js";
+import {
+  createSubscription,
+  deleteSubscription,
+  listDeliveries,
+  listSubscriptions,
+  ownSubscription,
+  patchSubscription,
+  rotateSecret,
+  testSubscription,
+} from "../../subscriptions/manage.js";
+import { toSubscriptionView } from "../../subscriptions/view.js";
+import { limitParam, singleParam } from "../query.js";
+import type { Route } from "../route.js";
+
+export function subscriptionRoutes(deps: HubDeps): Route[] {
+  return [
+    {
+      method: "POST",
+      path: "/v1/subscriptions",
+      auth: "caller",
+      role: "subscribe",
+      body: "json",
+      handle: async ({ caller, body }) => ({
+        status: 201,
+        body: await createSubscription(deps, caller, body),
+      }),
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller }) => ({ status: 200, body: await listSubscriptions(deps, caller) }),
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions/{id}",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller, param }) => ({
+        status: 200,
+        body: toSubscriptionView(await ownSubscription(deps, caller, param("id"))),
+      }),
+    },
+    {
+      method: "PATCH",
+      path: "/v1/subscriptions/{id}",
+      auth: "caller",
+      role: "subscribe",
+      body: "json",
+      handle: async ({ caller, param, body }) => ({
+        status: 200,
+        body: await patchSubscription(deps, caller, param("id"), body),
+      }),
+    },
+    {
+      method: "DELETE",
+      path: "/v1/subscriptions/{id}",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller, param }) => {
+        await deleteSubscription(deps, caller, param("id"));
+        return { status: 204 };
+      },
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/{id}/test",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller, param }) => ({
+        status: 202,
+        body: await testSubscription(deps, caller, param("id")),
+      }),
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/{id}/rotate-secret",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller, param }) => ({
+        status: 200,
+        body: await rotateSecret(deps, caller, param("id")),
+      }),
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions/{id}/deliveries",
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      handle: async ({ caller, param, query }) => {
+        const limit = limitParam(query, { default: 50, max: 100 });
+        return {
+          status: 200,
+          body: await listDeliveries(
+            deps,
+            caller,
+            param("id"),
+            limit,
+            singleParam(query, "cursor"),
+          ),
+        };
+      },
+    },
+  ];
+}

@@ -1,0 +1,168 @@
+/**
+ * Managing subscriptions (DESIGN §6, §9): create (with a secret shown once), list,
+ * read, delete, re-enable, rotate the secret, test with a ping, and list deliveries.
+ * Another organisation's subscription does not exist for the caller.
+ */
+import { ConflictError, NotFoundError, ValidationError } from "../errors/errors.js";
+import { parseOrThrow } from "../errors/zod.js";
+import type { HubDeps } from "../hub/deps.js";
+import type { Organisation } from "../orgs/types.js";
+import { newWebhookSecret } from "../webhooks/signing.js";
+import { checkWebhookUrl, UnsafeUrlError } from "../webhooks/url-safety.js";
+import { newDelivery } from "./deliveries.js";
+import { CreateSubscriptionSchema, PatchSubscriptionSchema } from "./schema.js";
+import { MAX_SUBSCRIPTIONS_PER_ORG, type SubscriptionRecord } from "./types.js";
+import {
+  type DeliveryView,
+  type SubscriptionView,
+  toDeliveryView,
+  toSubscriptionView,
+} from "./view.js";
+
+/** How long the secret before a rotation keeps signing. */
+export const PREVIOUS_SECRET_MS = 24 * 60 * 60 * 1000;
+
+export async function createSubscription(
+  deps: HubDeps,
+  caller: Organisation,
+  body: unknown,
+): Promise<SubscriptionView & { secret: string }> {
+  const parsed = parseOrThrow(CreateSubscriptionSchema, body);
+  try {
+    await checkWebhookUrl(parsed.url, deps.webhooks.policy, deps.webhooks.resolver);
+  } catch (error) {
+    if (error instanceof UnsafeUrlError) throw ValidationError.at("/url", error.message);
+    throw error;
+  }
+  const existing = await deps.store.subscriptions.listSubscriptions(caller.id);
+  if (existing.length >= MAX_SUBSCRIPTIONS_PER_ORG) {
+    throw new ConflictError(
+      `An organisation holds at most ${MAX_SUBSCRIPTIONS_PER_ORG} subscriptions.`,
+    );
+  }
+  const now = deps.clock.now().toISOString();
+  const id = deps.newId();
+  const secret = newWebhookSecret();
+  const record: SubscriptionRecord = {
+    id,
+    org_id: caller.id,
+    url: parsed.url,
+    events: parsed.events,
+    filter: parsed.filter,
+    status: "active",
+    secret: await deps.secrets.seal(secret, id),
+    created_at: now,
+    updated_at: now,
+  };
+  await deps.store.subscriptions.putSubscription(record);
+  return { ...toSubscriptionView(record), secret };
+}
+
+export async function listSubscriptions(
+  deps: HubDeps,
+  caller: Organisation,
+): Promise<{ items: SubscriptionView[] }> {
+  const records = await deps.store.subscriptions.listSubscriptions(caller.id);
+  return {
+    items: records.sort((a, b) => a.created_at.localeCompare(b.created_at)).map(toSubscriptionView),
+  };
+}
+
+export async function ownSubscription(
+  deps: Pick<HubDeps, "store">,
+  caller: Organisation,
+  id: string,
+): Promise<SubscriptionRecord> {
+  const record = await deps.store.subscriptions.getSubscription(caller.id, id);
+  if (record === undefined) throw new NotFoundError("subscription");
+  return record;
+}
+
+export async function deleteSubscription(
+  deps: HubDeps,
+  caller: Organisation,
+  id: string,
+): Promise<void> {
+  if (!(await deps.store.subscriptions.deleteSubscription(caller.id, id)))
+    throw new NotFoundError("subscription");
+}
+
+/** Re-enables a disabled subscription. Events published while it was disabled stay undelivered. */
+export async function patchSubscription(
+  deps: HubDeps,
+  caller: Organisation,
+  id: string,
+  body: unknown,
+): Promise<SubscriptionView> {
+  await ownSubscription(deps, caller, id);
+  parseOrThrow(PatchSubscriptionSchema, body);
+  await deps.store.subscriptions.updateSubscription(caller.id, id, {
+    status: "active",
+    disabled_reason: null,
+    failing_since: null,
+    updated_at: deps.clock.now().toISOString(),
+  });
+  return toSubscriptionView(await ownSubscription(deps, caller, id));
+}
+
+export async function rotateSecret(
+  deps: HubDeps,
+  caller: Organisation,
+  id: string,
+): Promise<{ secret: string }> {
+  const record = await ownSubscription(deps, caller, id);
+  const now = deps.clock.now();
+  const secret = newWebhookSecret();
+  await deps.store.subscriptions.updateSubscription(caller.id, id, {
+    secret: await deps.secrets.seal(secret, id),
+    previous_secret: {
+      sealed: record.secret,
+      expires_at: new Date(now.getTime() + PREVIOUS_SECRET_MS).toISOString(),
+    },
+    updated_at: now.toISOString(),
+  });
+  return { secret };
+}
+
+export async function testSubscription(
+  deps: HubDeps,
+  caller: Organisation,
+  id: string,
+): Promise<{ webhook_id: string; status: "pending" }> {
+  const record = await ownSubscription(deps, caller, id);
+  if (record.status !== "active")
+    throw new ConflictError("This subscription is disabled; re-enable it first.");
+  const now = deps.clock.now();
+  const pingId = `ping_${deps.newId()}`;
+  const delivery = newDelivery(
+    record,
+    { type: "ping", id: pingId, at: now.toISOString(), ref: { kind: "ping" } },
+    now,
+  );
+  await deps.store.deliveries.createDeliveries([delivery]);
+  await deps.queue
+    .sendDeliveries([
+      {
+        subscription_id: record.id,
+        org_id: record.org_id,
+        event_at: delivery.event_at,
+        webhook_id: delivery.webhook_id,
+      },
+    ])
+    .catch((error: unknown) =>
+      deps.logger.warn("a ping waits for the sweeper", { error: String(error) }),
+    );
+  return { webhook_id: delivery.webhook_id, status: "pending" };
+}
+
+export async function listDeliveries(
+  deps: HubDeps,
+  caller: Organisation,
+  id: string,
+  limit: number,
+  cursor: string | undefined,
+): Promise<{ items: DeliveryView[]; next_cursor: string | null }> {
+  await ownSubscription(deps, caller, id);
+  const page = await deps.store.deliveries.listDeliveries(id, limit, cursor);
+  return { items: page.items.map(toDeliveryView), next_cursor: page.next ?? null };
+}

@@ -1,0 +1,212 @@
+/**
+ * One delivery attempt (DESIGN §6, §9): load the delivery, check it is due and still
+ * wanted, build the body as it stands now, sign it afresh, POST it, and record the
+ * outcome in the table before the queue learns of it. Retries wait in the queue
+ * (visibility timeout); after the 8th failed attempt the message is parked in the
+ * dead-letter queue and the delivery recorded as failed. A 410 disables the
+ * subscription; a subscription whose deliveries have all failed for 5 days is
+ * disabled too, with the reason for its owner to see.
+ */
+import { isVisibleTo } from "../bulletins/visibility.js";
+import type { HubDeps } from "../hub/deps.js";
+import type { Organisation } from "../orgs/types.js";
+import type { DeliveryMessage } from "../queue/port.js";
+import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
+import {
+  bulletinEventBody,
+  eventTypeOfChange,
+  pingBody,
+  sightingEventBody,
+  type WebhookBody,
+} from "./events.js";
+import { parseRetryAfter, retryDelayMs } from "./schedule.js";
+import { signWebhook } from "./signing.js";
+
+export const FAILING_DISABLES_AFTER_MS = 5 * 24 * 60 * 60 * 1000;
+/** A message that arrives this much before its attempt is due waits again. */
+const EARLY_TOLERANCE_MS = 1000;
+/** Organisations change rarely; a suspension reaches deliveries within this. */
+const ORG_CACHE_MS = 5_000;
+
+export type AttemptResult = "done" | "retry-later";
+
+type Deps = Pick<
+  HubDeps,
+  "store" | "queue" | "clock" | "logger" | "metrics" | "secrets" | "hubKeys" | "webhooks"
+>;
+
+export class Deliverer {
+  private readonly orgs = new Map<string, { org: Organisation | undefined; until: number }>();
+
+  constructor(private readonly deps: Deps) {}
+
+  /** Makes the attempt a queue message asks for. "retry-later": leave the message in the queue. */
+  async attempt(message: DeliveryMessage, receiptHandle: string): Promise<AttemptResult> {
+    const { deps } = this;
+    const [record] = await deps.store.deliveries.getDeliveries([message]);
+    if (record === undefined || (record.status !== "pending" && record.status !== "retrying"))
+      return "done";
+    const now = deps.clock.now();
+    const dueIn = Date.parse(record.next_attempt_at ?? record.updated_at) - now.getTime();
+    if (dueIn > EARLY_TOLERANCE_MS) {
+      await deps.queue.retryAfter("delivery", receiptHandle, dueIn / 1000);
+      return "retry-later";
+    }
+
+    const subscription = await deps.store.subscriptions.getSubscription(
+      record.org_id,
+      record.subscription_id,
+    );
+    if (subscription === undefined) return this.cancel(record, "the subscription was deleted");
+    if (subscription.status !== "active")
+      return this.cancel(record, "the subscription is disabled");
+    const org = await this.org(record.org_id);
+    if (org === undefined || org.status !== "active")
+      return this.cancel(record, "the organisation is not active");
+    const body = await this.bodyOf(record, subscription, org, now);
+    if (body === undefined) return this.cancel(record, "the event is no longer there to deliver");
+
+    const text = JSON.stringify(body);
+    const headers = await signWebhook({
+      id: record.webhook_id,
+      timestamp: now,
+      body: text,
+      secrets: await this.liveSecrets(subscription, now),
+      hubKeys: deps.hubKeys.all,
+    });
+    const outcome = await deps.webhooks.sender.post(subscription.url, { ...headers }, text);
+    const after = deps.clock.now();
+    const attempts = record.attempts + 1;
+    const statusCode = outcome.kind === "answered" ? outcome.status : null;
+    const attempted = {
+      ...record,
+      attempts,
+      last_status_code: statusCode,
+      updated_at: after.toISOString(),
+    };
+
+    if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
+      await deps.store.deliveries.saveDeliveries([
+        { ...attempted, status: "delivered", next_attempt_at: null },
+      ]);
+      if (subscription.failing_since !== undefined) {
+        await deps.store.subscriptions.updateSubscription(subscription.org_id, subscription.id, {
+          failing_since: null,
+        });
+      }
+      deps.metrics.count("DeliveriesSucceeded");
+      return "done";
+    }
+    if (statusCode === 410) {
+      await this.disable(subscription, "The endpoint answered 410 Gone.", after);
+      await deps.store.deliveries.saveDeliveries([
+        { ...attempted, status: "cancelled", next_attempt_at: null },
+      ]);
+      return "done";
+    }
+
+    deps.metrics.count("DeliveryAttemptsFailed");
+    const failingSince = subscription.failing_since ?? after.toISOString();
+    if (subscription.failing_since === undefined) {
+      await deps.store.subscriptions.updateSubscription(subscription.org_id, subscription.id, {
+        failing_since: failingSince,
+      });
+    } else if (after.getTime() - Date.parse(failingSince) >= FAILING_DISABLES_AFTER_MS) {
+      await this.disable(subscription, `Every delivery has failed since ${failingSince}.`, after);
+      await deps.store.deliveries.saveDeliveries([
+        { ...attempted, status: "cancelled", next_attempt_at: null },
+      ]);
+      return "done";
+    }
+    const retryAfter =
+      outcome.kind === "answered" && (statusCode === 429 || statusCode === 503)
+        ? parseRetryAfter(outcome.retryAfter, after)
+        : undefined;
+    const delay = retryDelayMs(attempts, retryAfter);
+    const lastError = outcome.kind === "failed" ? outcome.error.slice(0, 200) : undefined;
+    if (delay === undefined) {
+      await deps.store.deliveries.saveDeliveries([
+        { ...attempted, status: "failed", next_attempt_at: null, last_error: lastError },
+      ]);
+      await deps.queue.sendToDeadLetter("delivery", JSON.stringify(message));
+      deps.metrics.count("DeliveriesFailed");
+      return "done";
+    }
+    const next = new Date(after.getTime() + delay).toISOString();
+    await deps.store.deliveries.saveDeliveries([
+      { ...attempted, status: "retrying", next_attempt_at: next, last_error: lastError },
+    ]);
+    await deps.queue.retryAfter("delivery", receiptHandle, delay / 1000);
+    return "retry-later";
+  }
+
+  private async bodyOf(
+    record: DeliveryRecord,
+    subscription: SubscriptionRecord,
+    org: Organisation,
+    now: Date,
+  ): Promise<WebhookBody | undefined> {
+    const { ref } = record;
+    if (ref.kind === "ping") return pingBody(record.event_at, subscription.id);
+    if (ref.kind === "sighting") {
+      const sighting = await this.deps.store.sightings.getSighting(
+        ref.bulletin_id,
+        ref.sighting_id,
+      );
+      // Sightings are the issuer's alone.
+      if (sighting === undefined || sighting.bulletin_issuer !== org.id) return undefined;
+      return sightingEventBody(record.event_at, subscription.id, sighting);
+    }
+    const bulletin = await this.deps.store.bulletins.getBulletin(ref.bulletin_id);
+    const type = eventTypeOfChange(ref.change);
+    // Checked again at the last moment: nothing reaches an organisation that may not see it.
+    if (bulletin === undefined || type === undefined || !isVisibleTo(bulletin, org))
+      return undefined;
+    return bulletinEventBody(type, record.event_at, subscription.id, bulletin, now);
+  }
+
+  private async liveSecrets(subscription: SubscriptionRecord, now: Date): Promise<string[]> {
+    const secrets = [await this.deps.secrets.open(subscription.secret, subscription.id)];
+    const previous = subscription.previous_secret;
+    if (previous !== undefined && Date.parse(previous.expires_at) > now.getTime()) {
+      secrets.push(await this.deps.secrets.open(previous.sealed, subscription.id));
+    }
+    return secrets;
+  }
+
+  private async cancel(record: DeliveryRecord, reason: string): Promise<AttemptResult> {
+    const now = this.deps.clock.now().toISOString();
+    await this.deps.store.deliveries.saveDeliveries([
+      {
+        ...record,
+        status: "cancelled",
+        next_attempt_at: null,
+        last_error: reason,
+        updated_at: now,
+      },
+    ]);
+    return "done";
+  }
+
+  private async disable(
+    subscription: SubscriptionRecord,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    await this.deps.store.subscriptions.updateSubscription(subscription.org_id, subscription.id, {
+      status: "disabled",
+      disabled_reason: reason,
+      updated_at: now.toISOString(),
+    });
+    this.deps.logger.info("subscription disabled", { subscriptionId: subscription.id, reason });
+  }
+
+  private async org(id: string): Promise<Organisation | undefined> {
+    const cached = this.orgs.get(id);
+    if (cached !== undefined && cached.until > Date.now()) return cached.org;
+    const org = await this.deps.store.orgs.getOrg(id);
+    if (this.orgs.size > 10_000) this.orgs.clear();
+    this.orgs.set(id, { org, until: Date.now() + ORG_CACHE_MS });
+    return org;
+  }
+}

@@ -1,0 +1,60 @@
+/** Runs `local/main.ts` (what `npm start` runs) as a child process, to kill it for real. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { Transport } from "../../cli/sdk/transport.js";
+import { parsePrivateJwk } from "../../shared/signatures/keys.js";
+
+export interface HubProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  admin(): Promise<Transport>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export async function startHubProcess(
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<HubProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+    cwd: process.cwd(),
+    env: { ...process.env, PORT: "0", CORDON_DATA_DIR: dataDir, CORDON_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the hub did not start:\n${output}`)), 30_000);
+    const onData = () => {
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`the hub exited with ${code}:\n${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  return {
+    url,
+    child,
+    output: () => output,
+    admin: async () => {
+      const key = parsePrivateJwk(JSON.parse(await readFile(join(dataDir, "admin.jwk"), "utf8")));
+      return new Transport({ baseUrl: url, orgId: "hub-admin", key, retries: 1 });
+    },
+    kill: async (signal = "SIGKILL") => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
