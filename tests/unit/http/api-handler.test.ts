@@ -1,0 +1,176 @@
+/**
+ * The api handler with DynamoDB mocked (aws-sdk-client-mock): what each route reads
+ * and writes, and that failures of the table never leak into responses.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { Context } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createApiHandler } from "../../../lambdas/api.js";
+import type { HubDeps } from "../../../shared/hub/deps.js";
+import { CountingMetrics, silentLogger } from "../../../shared/observability/types.js";
+import type { Organisation } from "../../../shared/orgs/types.js";
+import type { QueuePort } from "../../../shared/queue/port.js";
+import { generateHubKeySet } from "../../../shared/signatures/hub-keys.js";
+import { generateSigningKey } from "../../../shared/signatures/keys.js";
+import { signRequestToken } from "../../../shared/signatures/request-token.js";
+import type { PublicJwk, SigningKey } from "../../../shared/signatures/types.js";
+import { createDynamoStore } from "../../../shared/store/dynamo/store.js";
+import { AesGcmSecretBox } from "../../../shared/webhooks/secret-box.js";
+import { apiEvent } from "../../helpers/api-event.js";
+
+const documents = mockClient(DynamoDBDocumentClient);
+const context = { awsRequestId: "test-request" } as Context;
+const noQueue: QueuePort = {
+  sendFanout: async () => {},
+  sendDeliveries: async () => {},
+  retryAfter: async () => {},
+  sendToDeadLetter: async () => {},
+};
+
+describe("the api handler over a mocked table", () => {
+  let key: SigningKey;
+  let jwk: PublicJwk;
+  let handler: ReturnType<typeof createApiHandler>;
+
+  const org = (): Organisation => ({
+    id: "binance",
+    name: "Binance",
+    type: "exchange",
+    roles: ["screen"],
+    groups: [],
+    status: "active",
+    keys: { [jwk.kid]: { jwk, status: "active", created_at: "2026-11-25T00:00:00Z" } },
+    created_at: "2026-11-25T00:00:00Z",
+    updated_at: "2026-11-25T00:00:00Z",
+    version: 1,
+  });
+  const signed = async (method: string, path: string, iss = "binance") =>
+    apiEvent(method, path, {
+      headers: {
+        authorization: `Bearer ${await signRequestToken({ iss, aud: "cordon", method, pathAndQuery: path, key })}`,
+      },
+    });
+
+  beforeAll(async () => {
+    ({ signingKey: key, publicJwk: jwk } = await generateSigningKey("Ed25519"));
+    const deps: HubDeps = {
+      store: createDynamoStore(new DynamoDBClient({ region: "us-east-1" }), "cordon"),
+      queue: noQueue,
+      clock: { now: () => new Date() },
+      hubKeys: await generateHubKeySet(),
+      pseudonymKey: new Uint8Array(32),
+      audience: "cordon",
+      secrets: new AesGcmSecretBox(new Uint8Array(32)),
+      webhooks: {
+        policy: { allowInsecure: false },
+        sender: { post: async () => ({ kind: "failed", error: "no" }) },
+        resolver: async () => [],
+      },
+      logger: silentLogger,
+      metrics: new CountingMetrics(),
+      newId: () => "01JDX3Q8Z6V2M4N5P6R7S8T9VW",
+    };
+    handler = createApiHandler(deps);
+  });
+  afterEach(() => documents.reset());
+
+  it("GET /v1/me: one read of the organisation, then the replay guard's conditional put", async () => {
+    // Prepare
+    documents
+      .on(GetCommand, { Key: { pk: "ORG#binance", sk: "ORG" } })
+      .resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+    documents.on(PutCommand).resolves({});
+    // Act
+    const result = await handler(await signed("GET", "/v1/me"), context);
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? "")).toMatchObject({
+      id: "binance",
+      roles: ["screen"],
+      keys: [{ kid: jwk.kid, status: "active" }],
+    });
+    expect(documents.commandCalls(GetCommand)).toHaveLength(1);
+    const puts = documents.commandCalls(PutCommand);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]?.args[0].input).toMatchObject({
+      Item: { pk: expect.stringMatching(/^JTI#binance#/), ttl: expect.any(Number) },
+      ConditionExpression: "attribute_not_exists(pk) OR #ttl < :now",
+    });
+  });
+
+  it("an unknown issuer costs one read and writes nothing", async () => {
+    documents.on(GetCommand).resolves({});
+    const result = await handler(await signed("GET", "/v1/me", "nobody"), context);
+    expect(result.statusCode).toBe(401);
+    expect(documents.commandCalls(GetCommand)).toHaveLength(1);
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it("a spent jti (the conditional put fails) is a 401", async () => {
+    documents.on(GetCommand).resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+    documents
+      .on(PutCommand)
+      .rejects(Object.assign(new Error("spent"), { name: "ConditionalCheckFailedException" }));
+    const result = await handler(await signed("GET", "/v1/me"), context);
+    expect(result.statusCode).toBe(401);
+  });
+
+  it("a failing table is a generic 500 that says nothing of the cause", async () => {
+    documents
+      .on(GetCommand)
+      .rejects(new Error("ProvisionedThroughputExceeded at arn:aws:dynamodb:secret-table"));
+    const result = await handler(await signed("GET", "/v1/me"), context);
+    expect(result.statusCode).toBe(500);
+    expect(result.headers?.["content-type"]).toBe("application/problem+json");
+    expect(result.body).not.toContain("arn:");
+    expect(JSON.parse(result.body ?? "")).toMatchObject({ status: 500, title: "Internal error" });
+  });
+
+  it("decodes base64 bodies before checking the body hash", async () => {
+    documents.on(GetCommand).resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+    documents.on(PutCommand).resolves({});
+    const body = JSON.stringify({
+      indicators: [{ type: "telegram_channel", value: "@example_channel" }],
+    });
+    const token = await signRequestToken({
+      iss: "binance",
+      aud: "cordon",
+      method: "POST",
+      pathAndQuery: "/v1/screen",
+      body,
+      key,
+    });
+    documents.on(BatchGetCommand).resolves({ Responses: { cordon: [] } });
+    const result = await handler(
+      apiEvent("POST", "/v1/screen", {
+        body,
+        base64: true,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      }),
+      context,
+    );
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body ?? "").results[0]).toMatchObject({
+      normalised: "telegram:example_channel",
+      match_count: 0,
+    });
+    expect(
+      documents.commandCalls(BatchGetCommand)[0]?.args[0].input.RequestItems?.cordon?.Keys,
+    ).toEqual([{ pk: "IND#telegram:example_channel", sk: "HEAD" }]);
+  });
+
+  it("answers 404 and 405 without reading anything", async () => {
+    expect((await handler(apiEvent("GET", "/v2/me"), context)).statusCode).toBe(404);
+    const wrong = await handler(apiEvent("POST", "/v1/me"), context);
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers?.allow).toBe("GET");
+    expect(documents.calls()).toHaveLength(0);
+  });
+});
