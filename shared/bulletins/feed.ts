@@ -15,6 +15,7 @@ import type { FeedEntry } from "../store/types.js";
 import type { BulletinRecord, BulletinView, RedNotice } from "./types.js";
 import { toSharedView } from "./view.js";
 import { isVisibleTo } from "./visibility.js";
+import type { FeedPage } from "./wire.js";
 
 export const FEED_DEFAULT_LIMIT = 50;
 export const FEED_MAX_LIMIT = 100;
@@ -24,12 +25,6 @@ export const FEED_MAX_PAGE_BYTES = 4 * 1000 * 1000;
 const MAX_SCAN = 1000;
 const SCAN_BATCH = 100;
 const CURSOR_PREFIX = "f1.";
-
-export interface FeedPage {
-  items: (BulletinView | RedNotice)[];
-  next_cursor: string;
-  has_more: boolean;
-}
 
 type Deps = Pick<HubDeps, "store" | "clock">;
 

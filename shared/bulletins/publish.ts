@@ -17,16 +17,10 @@ import { summariseIndicators } from "./indicators-of.js";
 import { advanceBulletin, outboxDue } from "./outbox.js";
 import { type BulletinPayload, BulletinPayloadSchema } from "./schema.js";
 import type { BulletinRecord } from "./types.js";
+import type { PublishReceipt } from "./wire.js";
 
 /** How far in the future a publisher's clock may put `issued_at`. */
 const ISSUED_AT_SKEW_MS = 5 * 60_000;
-
-export interface PublishReceipt {
-  id: string;
-  received_at: string;
-  content_sha256: string;
-  receipt: string;
-}
 
 export interface PublishOutcome {
   /** False when the same bulletin was posted before: answer 200, not 201. */

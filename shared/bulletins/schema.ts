@@ -72,7 +72,7 @@ export const BulletinPayloadSchema = z
     valid_until: TimestampSchema.nullable().optional(),
     supersedes: UlidSchema.nullable().optional(),
     indicators: z
-      .array(IndicatorSchema)
+      .array(IndicatorSchema.meta({ id: "Indicator" }))
       .min(1, "a bulletin names at least one indicator")
       .max(MAX_INDICATORS, `a bulletin names at most ${MAX_INDICATORS} indicators`),
     references: z.array(z.string().min(1).max(256)).max(50).optional(),
@@ -143,7 +143,8 @@ export const BulletinPayloadSchema = z
         message: "a bulletin cannot supersede itself",
       });
     }
-  });
+  })
+  .meta({ id: "BulletinPayload", description: "The JSON a publisher signs (DESIGN §4)." });
 
 export type BulletinPayload = z.infer<typeof BulletinPayloadSchema>;
 

@@ -6,12 +6,12 @@
 import { z } from "zod";
 import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
-import { checkIndicator, type IndicatorErrorCode } from "../indicators/index.js";
+import { checkIndicator } from "../indicators/index.js";
 import type { Organisation } from "../orgs/types.js";
 import type { IndexedBulletin } from "../store/types.js";
-import type { Category, Tlp } from "./schema.js";
 import { effectiveStatus } from "./status.js";
 import { isVisibleTo } from "./visibility.js";
+import type { ScreenMatch, ScreenResult } from "./wire.js";
 
 export const MAX_SCREEN_INPUTS = 1000;
 export const MAX_MATCHES = 20;
@@ -22,23 +22,6 @@ export const ScreenBodySchema = z.strictObject({
     .min(1, "screen at least one indicator")
     .max(MAX_SCREEN_INPUTS, `screen at most ${MAX_SCREEN_INPUTS} indicators a call`),
 });
-
-export interface ScreenMatch {
-  id: string;
-  issuer: string;
-  category: Category;
-  tlp: Tlp;
-  confidence: number;
-  issued_at: string;
-}
-
-export interface ScreenResult {
-  input: unknown;
-  normalised: string | null;
-  error?: { code: IndicatorErrorCode; message: string };
-  match_count: number;
-  matches: ScreenMatch[];
-}
 
 export async function screen(
   deps: Pick<HubDeps, "store" | "clock" | "metrics">,

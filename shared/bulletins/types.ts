@@ -1,6 +1,7 @@
 /** Bulletins as the hub keeps and serves them. */
 import type { Chain, IndicatorType } from "../indicators/index.js";
-import type { BulletinPayload, Category, Tlp } from "./schema.js";
+import type { Category, Tlp } from "./schema.js";
+import type { Revocation } from "./wire.js";
 
 export type StoredStatus = "active" | "revoked" | "superseded";
 export type BulletinStatus = StoredStatus | "expired";
@@ -19,11 +20,6 @@ export interface ChangeState {
   /** The status after this change is mirrored into the indicator index. */
   indexed?: boolean;
   fanned_out?: boolean;
-}
-
-export interface Revocation {
-  reason: string;
-  revoked_at: string;
 }
 
 /** The fields every surface needs to decide visibility and to filter, without the JWS. */
@@ -57,25 +53,4 @@ export interface BulletinRecord extends BulletinMeta {
   version: number;
 }
 
-/** `GET /v1/bulletins/{id}`, feed items and webhook `data` (DESIGN §9). */
-export interface BulletinView {
-  id: string;
-  issuer: string;
-  status: BulletinStatus;
-  received_at: string;
-  content_sha256: string;
-  bulletin: BulletinPayload;
-  jws: string;
-  receipt: string;
-  revocation?: Revocation;
-}
-
-/** What leaves the hub for TLP:RED, outside a recipient's direct GET. */
-export interface RedNotice {
-  id: string;
-  issuer: string;
-  tlp: "red";
-  status: BulletinStatus;
-  received_at: string;
-  revocation?: Revocation;
-}
+export type { BulletinView, RedNotice, Revocation } from "./wire.js";

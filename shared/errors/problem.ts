@@ -2,7 +2,8 @@
  * RFC 9457 problem details: the one table from error codes to problem types, and
  * the function that turns any thrown value into a problem+json response body.
  */
-import { CordonError, type FieldError, type ProblemCode } from "./errors.js";
+import { z } from "zod";
+import { CordonError, type ProblemCode } from "./errors.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -29,13 +30,16 @@ export const PROBLEM_TYPES: Readonly<Record<ProblemCode, { type: string; title: 
   ERR_INTERNAL: { type: `${PROBLEM_BASE}internal`, title: "Internal error" },
 };
 
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  errors?: FieldError[];
-}
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    errors: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details (application/problem+json)" });
+export type Problem = z.infer<typeof ProblemSchema>;
 
 export interface ProblemResponse {
   status: number;

@@ -3,6 +3,7 @@
  * JSON body) so that the middlewares can check it in the order DESIGN §9 fixes,
  * before any route code runs.
  */
+import type { z } from "zod";
 import { MethodNotAllowedError, RouteNotFoundError } from "../errors/errors.js";
 import type { Organisation, Role } from "../orgs/types.js";
 
@@ -29,10 +30,21 @@ export interface CallerRequest extends PublicRequest {
 /** Which role a route needs: one role, at least one of the participant roles, or none. */
 export type RoleRequirement = Role | "any-role" | "none";
 
+/** What the OpenAPI document says of a route; the schemas are the ones the route parses with. */
+export interface RouteDoc {
+  summary: string;
+  description?: string;
+  request?: z.ZodType;
+  /** Success answers: status → body schema (undefined: no body). */
+  responses: Record<number, z.ZodType | undefined>;
+  query?: { name: string; description: string }[];
+}
+
 interface RouteBase {
   method: HttpMethod;
   /** With `{name}` placeholders for one path segment each. */
   path: string;
+  doc: RouteDoc;
 }
 
 export interface PublicRoute extends RouteBase {
@@ -63,7 +75,7 @@ interface CompiledPath {
 export class Router {
   private readonly paths: CompiledPath[] = [];
 
-  constructor(routes: readonly Route[]) {
+  constructor(readonly routes: readonly Route[]) {
     for (const route of routes) {
       let compiled = this.paths.find(
         (p) => p.pattern.source === compile(route.path).pattern.source,

@@ -1,16 +1,42 @@
 /** The wire shapes of an organisation (DESIGN §9: `GET /v1/me` and the admin routes). */
-import type { PublicJwk } from "../signatures/types.js";
-import type { KeyStatus, Organisation } from "./types.js";
 
-export interface OrgView {
-  id: string;
-  name: string;
-  type: string;
-  roles: string[];
-  groups: string[];
-  status: string;
-  keys: { kid: string; status: KeyStatus; created_at: string }[];
-}
+import { z } from "zod";
+import type { PublicJwk } from "../signatures/types.js";
+import { type KeyStatus, ORG_TYPES, type Organisation, ROLES } from "./types.js";
+
+export const OrgViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    type: z.enum(ORG_TYPES),
+    roles: z.array(z.enum(ROLES)),
+    groups: z.array(z.string()),
+    status: z.enum(["active", "suspended"]),
+    keys: z.array(
+      z.object({ kid: z.string(), status: z.enum(["active", "revoked"]), created_at: z.string() }),
+    ),
+  })
+  .meta({ id: "Organisation" });
+export type OrgView = z.infer<typeof OrgViewSchema>;
+
+export const AddedKeySchema = z
+  .object({ kid: z.string(), status: z.literal("active"), created_at: z.string() })
+  .meta({ id: "AddedKey" });
+
+/** `GET /v1/orgs/{id}/jwks`: public JWKs with their status; revoked ones stay. */
+export const OrgJwksSchema = z
+  .object({
+    keys: z.array(
+      z.looseObject({
+        kid: z.string(),
+        kty: z.string(),
+        status: z.enum(["active", "revoked"]),
+        created_at: z.string(),
+        revoked_at: z.string().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "OrganisationJwks" });
 
 export function toOrgView(org: Organisation): OrgView {
   return {

@@ -1,4 +1,5 @@
 /** Sightings: "we saw this", flowing back to a bulletin's publisher (DESIGN §5, §9). */
+import { z } from "zod";
 
 export interface SightingRecord {
   id: string;
@@ -16,14 +17,27 @@ export interface SightingRecord {
 }
 
 /** The wire shape of a sighting (`POST /v1/sightings`, the list, webhook `data`). */
-export interface SightingView {
-  id: string;
-  bulletin_id: string;
-  reporter: string;
-  indicator: string;
-  note: string | null;
-  reported_at: string;
-}
+export const SightingViewSchema = z
+  .object({
+    id: z.string(),
+    bulletin_id: z.string(),
+    reporter: z
+      .string()
+      .describe("the reporter's organisation id if it disclosed itself, else a pseudonym anon-…"),
+    indicator: z.string().describe("the normalised indicator"),
+    note: z.string().nullable(),
+    reported_at: z.string(),
+  })
+  .meta({ id: "Sighting" });
+export type SightingView = z.infer<typeof SightingViewSchema>;
+
+export const SightingPageSchema = z
+  .object({
+    items: z.array(SightingViewSchema),
+    next_cursor: z.string().nullable(),
+    has_more: z.boolean(),
+  })
+  .meta({ id: "SightingPage" });
 
 export function toSightingView(record: SightingRecord): SightingView {
   return {

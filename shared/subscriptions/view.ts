@@ -1,15 +1,32 @@
 /** The served shapes of subscriptions and deliveries (DESIGN §9). Secrets never appear here. */
-import type { DeliveryRecord, SubscriptionRecord } from "./types.js";
+import { z } from "zod";
+import { SubscriptionFilterSchema } from "./schema.js";
+import { type DeliveryRecord, EVENT_TYPES, type SubscriptionRecord } from "./types.js";
 
-export interface SubscriptionView {
-  id: string;
-  url: string;
-  events: string[];
-  filter: SubscriptionRecord["filter"];
-  status: SubscriptionRecord["status"];
-  disabled_reason?: string;
-  created_at: string;
-}
+export const SubscriptionViewSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.enum(EVENT_TYPES)),
+    filter: SubscriptionFilterSchema,
+    status: z.enum(["active", "disabled"]),
+    disabled_reason: z.string().optional(),
+    created_at: z.string(),
+  })
+  .meta({ id: "Subscription" });
+export type SubscriptionView = z.infer<typeof SubscriptionViewSchema>;
+
+export const CreatedSubscriptionSchema = SubscriptionViewSchema.extend({
+  secret: z.string().describe("whsec_…: shown once, keep it to verify v1 signatures"),
+}).meta({ id: "CreatedSubscription" });
+
+export const SubscriptionListSchema = z
+  .object({ items: z.array(SubscriptionViewSchema) })
+  .meta({ id: "SubscriptionList" });
+export const SecretSchema = z.object({ secret: z.string() }).meta({ id: "Secret" });
+export const PingSchema = z
+  .object({ webhook_id: z.string(), status: z.literal("pending") })
+  .meta({ id: "PingAccepted" });
 
 export function toSubscriptionView(record: SubscriptionRecord): SubscriptionView {
   const view: SubscriptionView = {
@@ -25,16 +42,23 @@ export function toSubscriptionView(record: SubscriptionRecord): SubscriptionView
   return view;
 }
 
-export interface DeliveryView {
-  webhook_id: string;
-  event_type: string;
-  event_id: string;
-  status: DeliveryRecord["status"];
-  attempts: number;
-  last_status_code: number | null;
-  next_attempt_at: string | null;
-  updated_at: string;
-}
+export const DeliveryViewSchema = z
+  .object({
+    webhook_id: z.string(),
+    event_type: z.enum([...EVENT_TYPES, "ping"]),
+    event_id: z.string(),
+    status: z.enum(["pending", "retrying", "delivered", "failed", "cancelled"]),
+    attempts: z.number(),
+    last_status_code: z.number().nullable(),
+    next_attempt_at: z.string().nullable(),
+    updated_at: z.string(),
+  })
+  .meta({ id: "Delivery" });
+export type DeliveryView = z.infer<typeof DeliveryViewSchema>;
+
+export const DeliveryPageSchema = z
+  .object({ items: z.array(DeliveryViewSchema), next_cursor: z.string().nullable() })
+  .meta({ id: "DeliveryPage" });
 
 export function toDeliveryView(record: DeliveryRecord): DeliveryView {
   return {

@@ -5,6 +5,8 @@ export interface RequestCounter {
   total(): number;
   byOperation(): Record<string, number>;
   reset(): void;
+  /** Waits until background work (fan-out, outbox) has sent nothing for a while, then resets. */
+  settle(quietMs?: number): Promise<void>;
 }
 
 export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
@@ -21,6 +23,16 @@ export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
     total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
     byOperation: () => ({ ...counts }),
     reset: () => {
+      counts = {};
+    },
+    settle: async (quietMs = 300) => {
+      let last = -1;
+      for (;;) {
+        const now = Object.values(counts).reduce((sum, n) => sum + n, 0);
+        if (now === last) break;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, quietMs));
+      }
       counts = {};
     },
   };

@@ -2,11 +2,18 @@
 import { FEED_DEFAULT_LIMIT, FEED_MAX_LIMIT, readFeedPage } from "../../bulletins/feed.js";
 import { getBulletinView, revokeBulletin } from "../../bulletins/lifecycle.js";
 import { publishBulletin } from "../../bulletins/publish.js";
-import { PublishBodySchema } from "../../bulletins/schema.js";
-import { screen } from "../../bulletins/screening.js";
+import { PublishBodySchema, RevokeBodySchema } from "../../bulletins/schema.js";
+import { ScreenBodySchema, screen } from "../../bulletins/screening.js";
+import {
+  BulletinViewSchema,
+  FeedPageSchema,
+  PublishReceiptSchema,
+  ScreenResponseSchema,
+} from "../../bulletins/wire.js";
 import { parseOrThrow } from "../../errors/zod.js";
 import type { HubDeps } from "../../hub/deps.js";
-import { listSightings, reportSighting } from "../../sightings/report.js";
+import { listSightings, reportSighting, SightingBodySchema } from "../../sightings/report.js";
+import { SightingPageSchema, SightingViewSchema } from "../../sightings/types.js";
 import { limitParam, singleParam } from "../query.js";
 import type { Route } from "../route.js";
 
@@ -15,6 +22,14 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/bulletins",
+      doc: {
+        summary:
+          "Publish a bulletin: a compact JWS (typ cordon-bulletin+jws) signed by the publisher",
+        description:
+          "201 when accepted; 200 with the same receipt when the same bulletin was accepted before.",
+        request: PublishBodySchema,
+        responses: { 201: PublishReceiptSchema, 200: PublishReceiptSchema },
+      },
       auth: "caller",
       role: "publish",
       body: "json",
@@ -27,6 +42,14 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/bulletins",
+      doc: {
+        summary: "The change feed of what the caller may see, oldest change first",
+        responses: { 200: FeedPageSchema },
+        query: [
+          { name: "cursor", description: "next_cursor of the previous page; opaque" },
+          { name: "limit", description: "1–100, default 50" },
+        ],
+      },
       auth: "caller",
       role: "none",
       body: "none",
@@ -41,6 +64,10 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/bulletins/{id}",
+      doc: {
+        summary: "One bulletin (404 when hidden or missing alike)",
+        responses: { 200: BulletinViewSchema },
+      },
       auth: "caller",
       role: "none",
       body: "none",
@@ -52,6 +79,11 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/bulletins/{id}/revoke",
+      doc: {
+        summary: "Revoke one of the caller's bulletins",
+        request: RevokeBodySchema,
+        responses: { 200: BulletinViewSchema },
+      },
       auth: "caller",
       role: "publish",
       body: "json",
@@ -63,6 +95,14 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/bulletins/{id}/sightings",
+      doc: {
+        summary: "Sightings of the caller's own bulletin, newest first",
+        responses: { 200: SightingPageSchema },
+        query: [
+          { name: "cursor", description: "next_cursor of the previous page" },
+          { name: "limit", description: "1–100, default 50" },
+        ],
+      },
       auth: "caller",
       role: "none",
       body: "none",
@@ -77,6 +117,11 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/screen",
+      doc: {
+        summary: "Screen 1–1,000 indicators against the visible, active bulletins",
+        request: ScreenBodySchema,
+        responses: { 200: ScreenResponseSchema },
+      },
       auth: "caller",
       role: "screen",
       body: "json",
@@ -85,6 +130,11 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/sightings",
+      doc: {
+        summary: "Report a sighting to a bulletin's publisher",
+        request: SightingBodySchema,
+        responses: { 201: SightingViewSchema },
+      },
       auth: "caller",
       role: "any-role",
       body: "json",

@@ -9,21 +9,33 @@ import {
   revokeKey,
 } from "../../orgs/onboarding.js";
 import { AddKeySchema, CreateOrgSchema, PatchOrgSchema } from "../../orgs/schema.js";
-import { toOrgJwks, toOrgView } from "../../orgs/view.js";
+import {
+  AddedKeySchema,
+  OrgJwksSchema,
+  OrgViewSchema,
+  toOrgJwks,
+  toOrgView,
+} from "../../orgs/view.js";
 import { hubJwks } from "../../signatures/hub-keys.js";
 import type { Route } from "../route.js";
+import { HealthSchema, JwksSchema } from "../wire.js";
 
 export function organisationRoutes(deps: HubDeps): Route[] {
   return [
     {
       method: "GET",
       path: "/health",
+      doc: { summary: "Health: 200 once the hub can serve", responses: { 200: HealthSchema } },
       auth: "public",
       handle: async () => ({ status: 200, body: { status: "ok" } }),
     },
     {
       method: "GET",
       path: "/.well-known/jwks.json",
+      doc: {
+        summary: "The hub's public keys (receipts, webhook v1a signatures)",
+        responses: { 200: JwksSchema },
+      },
       auth: "public",
       handle: async () => ({
         status: 200,
@@ -34,6 +46,11 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/admin/orgs",
+      doc: {
+        summary: "Onboard an organisation (admin)",
+        request: CreateOrgSchema,
+        responses: { 201: OrgViewSchema },
+      },
       auth: "caller",
       role: "admin",
       body: "json",
@@ -45,6 +62,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/admin/orgs/{id}",
+      doc: { summary: "Read an organisation (admin)", responses: { 200: OrgViewSchema } },
       auth: "caller",
       role: "admin",
       body: "none",
@@ -56,6 +74,11 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "PATCH",
       path: "/v1/admin/orgs/{id}",
+      doc: {
+        summary: "Suspend or reactivate an organisation, change its roles, groups or name (admin)",
+        request: PatchOrgSchema,
+        responses: { 200: OrgViewSchema },
+      },
       auth: "caller",
       role: "admin",
       body: "json",
@@ -67,6 +90,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/me",
+      doc: { summary: "The caller's organisation", responses: { 200: OrgViewSchema } },
       auth: "caller",
       role: "none",
       body: "none",
@@ -75,6 +99,12 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/keys",
+      doc: {
+        summary:
+          "Add a key, with a proof made by that key (typ cordon-key-proof+jws over {iss, kid, iat})",
+        request: AddKeySchema,
+        responses: { 201: AddedKeySchema },
+      },
       auth: "caller",
       role: "none",
       body: "json",
@@ -86,6 +116,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "DELETE",
       path: "/v1/keys/{kid}",
+      doc: { summary: "Revoke one of the caller's keys, at once", responses: { 204: undefined } },
       auth: "caller",
       role: "none",
       body: "none",
@@ -97,6 +128,10 @@ export function organisationRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/orgs/{id}/jwks",
+      doc: {
+        summary: "An organisation's public keys, revoked ones included",
+        responses: { 200: OrgJwksSchema },
+      },
       auth: "caller",
       role: "none",
       body: "none",

@@ -10,7 +10,16 @@ import {
   rotateSecret,
   testSubscription,
 } from "../../subscriptions/manage.js";
-import { toSubscriptionView } from "../../subscriptions/view.js";
+import { CreateSubscriptionSchema, PatchSubscriptionSchema } from "../../subscriptions/schema.js";
+import {
+  CreatedSubscriptionSchema,
+  DeliveryPageSchema,
+  PingSchema,
+  SecretSchema,
+  SubscriptionListSchema,
+  SubscriptionViewSchema,
+  toSubscriptionView,
+} from "../../subscriptions/view.js";
 import { limitParam, singleParam } from "../query.js";
 import type { Route } from "../route.js";
 
@@ -19,6 +28,11 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/subscriptions",
+      doc: {
+        summary: "Subscribe a webhook endpoint; the secret is shown once",
+        request: CreateSubscriptionSchema,
+        responses: { 201: CreatedSubscriptionSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "json",
@@ -30,6 +44,10 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/subscriptions",
+      doc: {
+        summary: "The caller's subscriptions (at most 25)",
+        responses: { 200: SubscriptionListSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "none",
@@ -38,6 +56,10 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/subscriptions/{id}",
+      doc: {
+        summary: "One of the caller's subscriptions",
+        responses: { 200: SubscriptionViewSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "none",
@@ -49,6 +71,11 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "PATCH",
       path: "/v1/subscriptions/{id}",
+      doc: {
+        summary: "Re-enable a disabled subscription",
+        request: PatchSubscriptionSchema,
+        responses: { 200: SubscriptionViewSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "json",
@@ -60,6 +87,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "DELETE",
       path: "/v1/subscriptions/{id}",
+      doc: { summary: "Delete a subscription", responses: { 204: undefined } },
       auth: "caller",
       role: "subscribe",
       body: "none",
@@ -71,6 +99,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/subscriptions/{id}/test",
+      doc: { summary: "Send a signed ping", responses: { 202: PingSchema } },
       auth: "caller",
       role: "subscribe",
       body: "none",
@@ -82,6 +111,10 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/subscriptions/{id}/rotate-secret",
+      doc: {
+        summary: "Rotate the secret; the old one keeps signing for 24 h",
+        responses: { 200: SecretSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "none",
@@ -93,6 +126,14 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "GET",
       path: "/v1/subscriptions/{id}/deliveries",
+      doc: {
+        summary: "Recent deliveries, newest first",
+        responses: { 200: DeliveryPageSchema },
+        query: [
+          { name: "cursor", description: "next_cursor of the previous page" },
+          { name: "limit", description: "1–100, default 50" },
+        ],
+      },
       auth: "caller",
       role: "subscribe",
       body: "none",
