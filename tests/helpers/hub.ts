@@ -28,10 +28,14 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { inMemory?: boolean; dataDir?: string } = {},
+  options: { inMemory?: boolean; dataDir?: string; sweepIntervalMs?: number } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cordon-test-")));
-  const hub = await startLocalHub({ dataDir, inMemory: options.inMemory ?? true });
+  const hub = await startLocalHub({
+    dataDir,
+    inMemory: options.inMemory ?? true,
+    ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+  });
   const clientFor = (id: string, key: SigningKey) =>
     new Transport({ baseUrl: hub.url, orgId: id, key, audience: hub.deps.audience, retries: 1 });
   const admin = clientFor("hub-admin", hub.adminKey);
