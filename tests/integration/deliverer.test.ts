@@ -1,0 +1,229 @@
+/**
+ * The delivery state machine (DESIGN §6, §9) over the real store (embedded DynamoDB),
+ * with a scripted sender, a recording queue and a clock the test moves.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type EmbeddedDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../../local/dynamo.js";
+import type { HubDeps } from "../../shared/hub/deps.js";
+import { CountingMetrics, silentLogger } from "../../shared/observability/types.js";
+import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
+import { generateHubKeySet } from "../../shared/signatures/hub-keys.js";
+import { createDynamoStore } from "../../shared/store/dynamo/store.js";
+import { newDelivery } from "../../shared/subscriptions/deliveries.js";
+import type { SubscriptionRecord } from "../../shared/subscriptions/types.js";
+import { Deliverer, FAILING_DISABLES_AFTER_MS } from "../../shared/webhooks/deliver.js";
+import { MAX_ATTEMPTS } from "../../shared/webhooks/schedule.js";
+import { AesGcmSecretBox } from "../../shared/webhooks/secret-box.js";
+import type { SendOutcome } from "../../shared/webhooks/sender.js";
+
+describe("the deliverer", () => {
+  let dynamo: EmbeddedDynamo;
+  let deps: HubDeps;
+  let now: Date;
+  const answers: SendOutcome[] = [];
+  const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const queue = { retries: [] as number[], deadLetters: [] as string[] };
+  let sequence = 0;
+
+  beforeAll(async () => {
+    dynamo = await startEmbeddedDynamo(undefined);
+    const recordingQueue: QueuePort = {
+      sendFanout: async () => {},
+      sendDeliveries: async () => {},
+      retryAfter: async (_queue, _handle, seconds) => {
+        queue.retries.push(seconds);
+      },
+      sendToDeadLetter: async (_queue, body) => {
+        queue.deadLetters.push(body);
+      },
+    };
+    deps = {
+      store: createDynamoStore(dynamo.client, LOCAL_TABLE),
+      queue: recordingQueue,
+      clock: { now: () => now },
+      hubKeys: await generateHubKeySet(),
+      pseudonymKey: new Uint8Array(32),
+      audience: "cordon",
+      secrets: new AesGcmSecretBox(new Uint8Array(32).fill(7)),
+      webhooks: {
+        policy: { allowInsecure: true },
+        resolver: async () => [],
+        sender: {
+          post: async (url, headers, body) => {
+            sent.push({ url, headers, body });
+            return answers.shift() ?? { kind: "answered", status: 200, retryAfter: undefined };
+          },
+        },
+      },
+      logger: silentLogger,
+      metrics: new CountingMetrics(),
+      newId: () => `01JDX3Q8Z6V2M4N5P6R7S8T9${String(++sequence).padStart(2, "0")}`,
+    };
+    await deps.store.orgs.createOrg({
+      id: "kraken",
+      name: "Kraken",
+      type: "exchange",
+      roles: ["subscribe"],
+      groups: [],
+      status: "active",
+      keys: {},
+      created_at: "2026-11-25T00:00:00Z",
+      updated_at: "2026-11-25T00:00:00Z",
+      version: 1,
+    });
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+  beforeEach(() => {
+    now = new Date("2026-11-25T12:00:00Z");
+    answers.length = 0;
+    sent.length = 0;
+    queue.retries.length = 0;
+    queue.deadLetters.length = 0;
+  });
+
+  async function subscriptionWithPing(): Promise<{
+    subscription: SubscriptionRecord;
+    message: DeliveryMessage;
+  }> {
+    const id = deps.newId();
+    const subscription: SubscriptionRecord = {
+      id,
+      org_id: "kraken",
+      url: "http://127.0.0.1:9/hook",
+      events: ["bulletin.published"],
+      filter: {},
+      status: "active",
+      secret: await deps.secrets.seal("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", id),
+      created_at: now.toISOString(),
+      updated_at: now.toISOString(),
+    };
+    await deps.store.subscriptions.putSubscription(subscription);
+    const delivery = newDelivery(
+      subscription,
+      { type: "ping", id: `ping_${id}`, at: now.toISOString(), ref: { kind: "ping" } },
+      now,
+    );
+    await deps.store.deliveries.createDeliveries([delivery]);
+    return { subscription, message: { ...delivery, org_id: "kraken" } };
+  }
+
+  const deliveryOf = async (message: DeliveryMessage) =>
+    (await deps.store.deliveries.getDeliveries([message]))[0];
+  const fail = (status = 500): SendOutcome => ({ kind: "answered", status, retryAfter: undefined });
+
+  it("tries 8 times on the schedule, then parks the message and records the delivery as failed", async () => {
+    const { message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      answers.push(fail());
+      const result = await deliverer.attempt(message, "handle");
+      const record = await deliveryOf(message);
+      expect(record?.attempts).toBe(attempt);
+      if (attempt < MAX_ATTEMPTS) {
+        expect(result).toBe("retry-later");
+        expect(record?.status).toBe("retrying");
+        now = new Date(Date.parse(record?.next_attempt_at ?? "") + 1);
+      } else {
+        expect(result).toBe("done");
+        expect(record).toMatchObject({
+          status: "failed",
+          next_attempt_at: null,
+          last_status_code: 500,
+        });
+      }
+    }
+    expect(sent).toHaveLength(MAX_ATTEMPTS);
+    expect(queue.deadLetters).toEqual([JSON.stringify(message)]);
+    // Waits: at once, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, each within ±10%.
+    const expected = [0, 5, 300, 1800, 7200, 18000, 36000];
+    expect(queue.retries).toHaveLength(expected.length);
+    queue.retries.forEach((seconds, i) => {
+      expect(seconds).toBeGreaterThanOrEqual((expected[i] ?? 0) * 0.9 - 0.5);
+      expect(seconds).toBeLessThanOrEqual((expected[i] ?? 0) * 1.1 + 0.5);
+    });
+  });
+
+  it("hands an early message back until its attempt is due", async () => {
+    const { message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    answers.push(fail());
+    await deliverer.attempt(message, "h");
+    answers.push(fail());
+    await deliverer.attempt(message, "h");
+    queue.retries.length = 0;
+    // The third attempt is due about 5 s later; the message comes back now.
+    expect(await deliverer.attempt(message, "h")).toBe("retry-later");
+    expect(sent).toHaveLength(2);
+    expect(queue.retries[0]).toBeGreaterThan(4);
+  });
+
+  it("disables a subscription whose deliveries have all failed for 5 days, with the reason", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    answers.push(fail(503));
+    await deliverer.attempt(message, "h");
+    expect(
+      (await deps.store.subscriptions.getSubscription("kraken", subscription.id))?.failing_since,
+    ).toBe(now.toISOString());
+    now = new Date(now.getTime() + FAILING_DISABLES_AFTER_MS + 1000);
+    answers.push(fail(503));
+    expect(await deliverer.attempt(message, "h")).toBe("done");
+    const disabled = await deps.store.subscriptions.getSubscription("kraken", subscription.id);
+    expect(disabled).toMatchObject({
+      status: "disabled",
+      disabled_reason: expect.stringContaining("failed since"),
+    });
+    expect((await deliveryOf(message))?.status).toBe("cancelled");
+  });
+
+  it("a success clears the failing streak", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    answers.push({ kind: "failed", error: "connect ECONNREFUSED" });
+    await deliverer.attempt(message, "h");
+    expect((await deliveryOf(message))?.last_status_code).toBeNull();
+    await deliverer.attempt(message, "h");
+    expect((await deliveryOf(message))?.status).toBe("delivered");
+    expect(
+      (await deps.store.subscriptions.getSubscription("kraken", subscription.id))?.failing_since,
+    ).toBeUndefined();
+  });
+
+  it("cancels instead of sending when the subscription is gone or disabled", async () => {
+    const first = await subscriptionWithPing();
+    await deps.store.subscriptions.deleteSubscription("kraken", first.subscription.id);
+    expect(await new Deliverer(deps).attempt(first.message, "h")).toBe("done");
+    expect((await deliveryOf(first.message))?.status).toBe("cancelled");
+    const second = await subscriptionWithPing();
+    await deps.store.subscriptions.updateSubscription("kraken", second.subscription.id, {
+      status: "disabled",
+    });
+    await new Deliverer(deps).attempt(second.message, "h");
+    expect((await deliveryOf(second.message))?.status).toBe("cancelled");
+    expect(sent).toHaveLength(0);
+  });
+
+  it("does nothing for a delivery that is already settled", async () => {
+    const { message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    await deliverer.attempt(message, "h");
+    await deliverer.attempt(message, "h");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("stops signing with the previous secret once its 24 hours are over", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    await deps.store.subscriptions.updateSubscription("kraken", subscription.id, {
+      previous_secret: {
+        sealed: subscription.secret,
+        expires_at: new Date(now.getTime() - 1).toISOString(),
+      },
+    });
+    await new Deliverer(deps).attempt(message, "h");
+    const signatures = (sent[0]?.headers["webhook-signature"] ?? "").split(" ");
+    expect(signatures.filter((s) => s.startsWith("v1,"))).toHaveLength(1);
+    expect(signatures.filter((s) => s.startsWith("v1a,")).length).toBeGreaterThan(0);
+  });
+});
