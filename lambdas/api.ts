@@ -2,8 +2,6 @@
  * The api Lambda: middy wiring only. The checks run in the order DESIGN §9 fixes —
  * body size, route, token, media type, JSON, role — then the route's own code.
  */
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { apiRouter } from "../shared/http/api-routes.js";
@@ -18,7 +16,7 @@ import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
 import type { HubDeps } from "../shared/hub/deps.js";
-import { lambdaDeps, logger, metrics } from "./runtime.js";
+import { lambdaEntry } from "./runtime.js";
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
@@ -34,12 +32,4 @@ export function createApiHandler(deps: HubDeps): ApiHandler {
     .handler(dispatch);
 }
 
-let ready: Promise<ApiHandler> | undefined;
-
-export const handler = middy(async (event: HttpEvent, context: Context): Promise<HttpResult> => {
-  ready ??= lambdaDeps().then(createApiHandler);
-  const api = await ready;
-  return api(event, context);
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = lambdaEntry(createApiHandler);

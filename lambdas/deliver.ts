@@ -4,15 +4,12 @@
  * visibility timeout was set to the wait, so SQS hands it back when it is due.
  */
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { parseDeliveryMessage } from "../shared/queue/messages.js";
 import { Deliverer } from "../shared/webhooks/deliver.js";
 import type { SqsHandler } from "./fanout.js";
-import { lambdaDeps, logger, metrics } from "./runtime.js";
+import { lambdaEntry } from "./runtime.js";
 
 /** Not a fault: the way a record says "give me back later". */
 class RetryLater extends Error {
@@ -33,12 +30,4 @@ export function createDeliverHandler(deps: HubDeps): SqsHandler {
     });
 }
 
-let ready: Promise<SqsHandler> | undefined;
-
-export const handler = middy(async (event: SQSEvent, context: Context) => {
-  ready ??= lambdaDeps().then(createDeliverHandler);
-  const deliver = await ready;
-  return deliver(event, context);
-})
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = lambdaEntry(createDeliverHandler);

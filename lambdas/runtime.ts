@@ -5,11 +5,15 @@
  */
 
 import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import middy from "@middy/core";
+import type { Context } from "aws-lambda";
 import { ulid } from "ulid";
 import { readEnv } from "../shared/config/env.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
@@ -40,6 +44,24 @@ const loggerPort: LoggerPort = {
 };
 
 let deps: Promise<HubDeps> | undefined;
+
+/**
+ * A Lambda entry point: Powertools' logger context and metrics flushing around a
+ * handler that `create` builds once per container from the hub's dependencies —
+ * the same `create` the local runtime calls with its own.
+ */
+export function lambdaEntry<E, R>(
+  create: (deps: HubDeps) => (event: E, context: Context) => Promise<R>,
+) {
+  let ready: Promise<(event: E, context: Context) => Promise<R>> | undefined;
+  return middy(async (event: E, context: Context): Promise<R> => {
+    ready ??= lambdaDeps().then(create);
+    const handle = await ready;
+    return handle(event, context);
+  })
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics));
+}
 
 /** The hub's dependencies, built on the first invocation of a container and kept. */
 export function lambdaDeps(): Promise<HubDeps> {

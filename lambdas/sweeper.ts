@@ -1,10 +1,6 @@
 /** The sweeper Lambda, on an EventBridge schedule: re-drives the outbox (shared/outbox/sweeper.ts). */
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import middy from "@middy/core";
+import type { HubDeps } from "../shared/hub/deps.js";
 import { sweep } from "../shared/outbox/sweeper.js";
-import { lambdaDeps, logger, metrics } from "./runtime.js";
+import { lambdaEntry } from "./runtime.js";
 
-export const handler = middy(async () => sweep(await lambdaDeps()))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics));
+export const handler = lambdaEntry((deps: HubDeps) => () => sweep(deps));
