@@ -18,13 +18,14 @@ class RetryLater extends Error {
 
 export function createDeliverHandler(deps: HubDeps): SqsHandler {
   const deliverer = new Deliverer(deps);
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord) => {
     const result = await deliverer.attempt(parseDeliveryMessage(record.body), record.receiptHandle);
     if (result === "retry-later") throw new RetryLater("the delivery waits for its next attempt");
   };
   return (event, context) =>
-    processPartialResponse(event, recordHandler, processor, {
+    // A processor per batch: it keeps the batch's state, and the local runtime hands
+    // batches to one handler from several pollers at once (Lambda, one at a time).
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
     });

@@ -9,10 +9,11 @@ import { lambdaEntry } from "./runtime.js";
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export function createFanoutHandler(deps: HubDeps): SqsHandler {
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = (record: SQSRecord) => fanOut(deps, parseFanoutMessage(record.body));
   return (event, context) =>
-    processPartialResponse(event, recordHandler, processor, {
+    // A processor per batch: it keeps the batch's state, and the local runtime hands
+    // batches to one handler from several pollers at once (Lambda, one at a time).
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
       context,
       throwOnFullBatchFailure: false,
     });
