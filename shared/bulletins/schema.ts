@@ -3,7 +3,7 @@
  * the parser, the TypeScript type and the OpenAPI component. Error paths become the
  * JSON pointers of a 422 (`/indicators/3/address`).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { IndicatorSchema } from "../indicators/index.js";
 import { GroupNameSchema, OrgIdSchema } from "../orgs/schema.js";
 

@@ -3,7 +3,7 @@
  * bulletins naming it. The index answers from its own entries, so 1,000 clean inputs
  * cost ten batched reads and hits cost nothing more.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
 import { checkIndicator } from "../indicators/index.js";

@@ -3,7 +3,7 @@
  * as zod schemas: the TypeScript types derive from them, and so does the OpenAPI
  * document — one definition per wire shape.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { INDICATOR_ERROR_CODES } from "../indicators/index.js";
 import { BulletinPayloadSchema, CATEGORIES, TLPS } from "./schema.js";
 

@@ -3,7 +3,7 @@
  * validated. The CDK stack sets these; DESIGN §3 requires a deployed hub's audience to
  * be its own origin URL, so it has no default.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const EnvSchema = z.object({
   CORDON_TABLE_NAME: z.string().min(3),

@@ -2,7 +2,7 @@
  * RFC 9457 problem details: the one table from error codes to problem types, and
  * the function that turns any thrown value into a problem+json response body.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { CordonError, type ProblemCode } from "./errors.js";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";

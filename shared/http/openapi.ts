@@ -3,7 +3,7 @@
  * zod schemas they parse with (`npm run openapi` writes docs/openapi.json; a test
  * keeps the committed copy in step). Nothing here is a second copy of a shape.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ProblemSchema } from "../errors/problem.js";
 import type { HubDeps } from "../hub/deps.js";
 import { apiRouter } from "./api-routes.js";

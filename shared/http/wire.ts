@@ -1,5 +1,5 @@
 /** Wire shapes of the hub's own public routes. */
-import { z } from "zod";
+import * as z from "zod";
 
 export const HealthSchema = z.object({ status: z.literal("ok") }).meta({ id: "Health" });
 

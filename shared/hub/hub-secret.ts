@@ -5,7 +5,7 @@
  * reporters. Never logged.
  */
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import {
   generateHubKeySet,
   type HubKeySet,

@@ -6,7 +6,7 @@
  * `IndicatorErrorCode`: custom issues carry it in `params.code`, the others are mapped
  * by `indicatorIssueCode`. Paths are relative to the indicator (["address"]).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { issuePointer } from "../errors/zod.js";
 import { validateAddress } from "./chains.js";
 import * as channel from "./channel.js";

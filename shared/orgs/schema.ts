@@ -2,7 +2,7 @@
  * Wire schemas for onboarding and organisation changes (DESIGN §3, §9). One zod
  * schema per wire shape: it parses, types and documents the body.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PublicJwkSchema } from "../signatures/keys.js";
 import { ORG_TYPES, ROLES } from "./types.js";
 

@@ -1,6 +1,6 @@
 /** The wire shapes of an organisation (DESIGN §9: `GET /v1/me` and the admin routes). */
 
-import { z } from "zod";
+import * as z from "zod";
 import type { PublicJwk } from "../signatures/types.js";
 import { type KeyStatus, ORG_TYPES, type Organisation, ROLES } from "./types.js";
 

@@ -1,5 +1,5 @@
 /** Parsing queue message bodies: they come from our own queues, but are checked all the same. */
-import { z } from "zod";
+import * as z from "zod";
 import { CHANGE_KINDS } from "../bulletins/types.js";
 import type { DeliveryMessage, FanoutMessage } from "./port.js";
 

@@ -6,7 +6,7 @@
  */
 import { createHmac } from "node:crypto";
 import { base32nopad } from "@scure/base";
-import { z } from "zod";
+import * as z from "zod";
 import { summariseIndicators } from "../bulletins/indicators-of.js";
 import { visibleBulletin } from "../bulletins/lifecycle.js";
 import { outboxDue } from "../bulletins/outbox.js";

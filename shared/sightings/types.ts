@@ -1,5 +1,5 @@
 /** Sightings: "we saw this", flowing back to a bulletin's publisher (DESIGN §5, §9). */
-import { z } from "zod";
+import * as z from "zod";
 
 export interface SightingRecord {
   id: string;

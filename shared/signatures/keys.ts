@@ -6,7 +6,7 @@
 
 import { createPrivateKey, createPublicKey, type JsonWebKey, type webcrypto } from "node:crypto";
 import { exportJWK, generateKeyPair, importJWK } from "jose";
-import { z } from "zod";
+import * as z from "zod";
 import { toPointer } from "../json/strict-json.js";
 import { decodeBase64UrlCanonical } from "./base64url.js";
 import { sha256Base64Url, sha256Hex } from "./digest.js";

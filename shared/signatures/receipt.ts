@@ -5,7 +5,7 @@
  * verified against the hub's published JWKS.
  */
 
-import { z } from "zod";
+import * as z from "zod";
 import { toPointer } from "../json/strict-json.js";
 import { decodeCompactJws, jsonPayloadBytes, signCompactJws, verifyDecodedJws } from "./compact.js";
 import { SignatureError } from "./errors.js";

@@ -1,5 +1,5 @@
 /** Wire schemas of subscriptions (DESIGN §6, §9). */
-import { z } from "zod";
+import * as z from "zod";
 import { CATEGORIES } from "../bulletins/schema.js";
 import { CHAINS, INDICATOR_TYPES } from "../indicators/index.js";
 import { OrgIdSchema } from "../orgs/schema.js";

@@ -1,5 +1,5 @@
 /** The served shapes of subscriptions and deliveries (DESIGN §9). Secrets never appear here. */
-import { z } from "zod";
+import * as z from "zod";
 import { SubscriptionFilterSchema } from "./schema.js";
 import { type DeliveryRecord, EVENT_TYPES, type SubscriptionRecord } from "./types.js";
 

@@ -1,0 +1,78 @@
+/**
+ * What every hub Lambda (api, fanout, deliver, sweeper) shares: the resources
+ * lambdas/runtime.ts connects to, the environment that names them (validated on the
+ * Lambda side by shared/config/env.ts), and the grants every one of them needs.
+ */
+import type { Duration } from "aws-cdk-lib";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Construct } from "constructs";
+import type { HubEnv } from "../shared/config/env.js";
+import { HubFunction } from "./hub-function.js";
+import type { HubSecret } from "./hub-secret.js";
+import type { Storage } from "./storage.js";
+import type { WorkQueue } from "./work-queue.js";
+
+export interface HubResources {
+  storage: Storage;
+  hubSecret: HubSecret;
+  fanout: WorkQueue;
+  delivery: WorkQueue;
+  /** The `aud` request tokens must carry: the hub's https origin. */
+  audience: string;
+  logRetention: RetentionDays;
+}
+
+/** Powertools settings; namespace and service match lambdas/runtime.ts. */
+export const POWERTOOLS_ENVIRONMENT = {
+  POWERTOOLS_SERVICE_NAME: "cordon",
+  POWERTOOLS_METRICS_NAMESPACE: "Cordon",
+  POWERTOOLS_LOG_LEVEL: "INFO",
+  // Events carry the Authorization header; responses may carry a new webhook secret.
+  POWERTOOLS_LOGGER_LOG_EVENT: "false",
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
+} as const;
+
+/**
+ * The hub's configuration, typed by the schema the Lambdas validate it with, so a new
+ * required variable there is a compile error here.
+ */
+export function hubEnvironment(resources: HubResources): HubEnv {
+  return {
+    CORDON_TABLE_NAME: resources.storage.table.tableName,
+    CORDON_AUDIENCE: resources.audience,
+    CORDON_FANOUT_QUEUE_URL: resources.fanout.queue.queueUrl,
+    CORDON_DELIVERY_QUEUE_URL: resources.delivery.queue.queueUrl,
+    CORDON_FANOUT_DLQ_URL: resources.fanout.deadLetterQueue.queueUrl,
+    CORDON_DELIVERY_DLQ_URL: resources.delivery.deadLetterQueue.queueUrl,
+    CORDON_HUB_SECRET_ID: resources.hubSecret.secret.secretArn,
+    CORDON_SECRETS_KMS_KEY_ID: resources.storage.webhookSecretsKey.keyArn,
+  };
+}
+
+export interface HubHandlerProps {
+  resources: HubResources;
+  entry: string;
+  description: string;
+  memorySize: number;
+  timeout: Duration;
+}
+
+/**
+ * A hub Lambda with the hub's environment, X-Ray tracing, and the two grants all of
+ * them need: item reads and writes on the table, and reading the hub secret (every
+ * container loads its signing keys once, in lambdas/runtime.ts).
+ */
+export function hubHandler(scope: Construct, id: string, props: HubHandlerProps): HubFunction {
+  const handler = new HubFunction(scope, id, {
+    entry: props.entry,
+    description: props.description,
+    memorySize: props.memorySize,
+    timeout: props.timeout,
+    environment: { ...POWERTOOLS_ENVIRONMENT, ...hubEnvironment(props.resources) },
+    logRetention: props.resources.logRetention,
+    tracing: true,
+  });
+  props.resources.storage.grantData(handler.role);
+  props.resources.hubSecret.grantRead(handler.role);
+  return handler;
+}

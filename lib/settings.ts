@@ -1,0 +1,137 @@
+/**
+ * The stage settings of a deployment, read from CDK context (`-c key=value` or
+ * `cdk.json`) and validated once, so that a typo fails `cdk synth` instead of
+ * producing a stack that behaves differently from what the operator asked for.
+ * docs/deploy.md lists every option.
+ */
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Node } from "constructs";
+import * as z from "zod";
+
+/** How the table is encrypted at rest. */
+export type TableKeyChoice = "aws-managed" | "customer-managed";
+
+export interface StageSettings {
+  /** Names the stack (`Cordon-<stage>`) and tags every resource. */
+  stage: string;
+  /**
+   * The `aud` every request token must carry: the hub's own https origin. Undefined means
+   * "the API's own execute-api endpoint", which the stack fills in.
+   */
+  audience: string | undefined;
+  logRetention: RetentionDays;
+  /** E-mail address subscribed to the alarm topic the stack creates. */
+  alarmEmail: string | undefined;
+  /** An existing SNS topic to send alarms to instead of creating one. */
+  alarmTopicArn: string | undefined;
+  /** Browser origins allowed by CORS; empty means no CORS at all (partners call server to server). */
+  corsOrigins: string[];
+  tableKey: TableKeyChoice;
+  /** Steady-state requests per second the API stage lets through. */
+  throttleRate: number;
+  /** Requests the API stage lets through in a burst. */
+  throttleBurst: number;
+}
+
+export const DEFAULT_SETTINGS = {
+  stage: "dev",
+  // A year: the logs are the audit trail a compliance review asks for first.
+  logRetentionDays: 365,
+  tableKmsKey: "aws-managed",
+  throttleRate: 100,
+  throttleBurst: 200,
+} as const;
+
+const RETENTION_DAYS = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === "number"),
+);
+
+/** Context values arrive as strings from `-c`, or as JSON values from cdk.json. */
+const numberFromContext = z.preprocess(
+  (value) => (typeof value === "string" && value.trim() !== "" ? Number(value) : value),
+  z.number().int().positive(),
+);
+
+const listFromContext = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== "")
+      : value,
+  z.array(z.string()),
+);
+
+const ContextSchema = z.object({
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, "lower-case letters, digits and '-', at most 20 characters")
+    .default(DEFAULT_SETTINGS.stage),
+  audience: z
+    .url({ protocol: /^https$/, message: "the audience is the hub's https origin" })
+    .refine((value) => new URL(value).origin === value.replace(/\/$/, ""), {
+      message: "the audience is an origin: scheme, host and port, no path",
+    })
+    .optional(),
+  logRetentionDays: numberFromContext
+    .refine((days) => RETENTION_DAYS.has(days), {
+      message: `one of ${[...RETENTION_DAYS].filter((days) => days > 0).join(", ")}`,
+    })
+    .default(DEFAULT_SETTINGS.logRetentionDays),
+  alarmEmail: z.email().optional(),
+  alarmTopicArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]+$/, "an SNS topic ARN")
+    .optional(),
+  corsOrigins: listFromContext
+    .pipe(
+      z.array(
+        z.url({ protocol: /^https?$/ }).refine((value) => new URL(value).origin === value, {
+          message: "a CORS origin has no path or trailing slash",
+        }),
+      ),
+    )
+    .default([]),
+  tableKmsKey: z.enum(["aws-managed", "customer-managed"]).default(DEFAULT_SETTINGS.tableKmsKey),
+  throttleRate: numberFromContext.default(DEFAULT_SETTINGS.throttleRate),
+  throttleBurst: numberFromContext.default(DEFAULT_SETTINGS.throttleBurst),
+});
+
+const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as (keyof typeof ContextSchema.shape)[];
+
+/** Reads and checks the stage settings; throws naming every bad option. */
+export function readStageSettings(node: Node): StageSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value: unknown = node.tryGetContext(key);
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const parsed = ContextSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    );
+    throw new Error(`Invalid CDK context for Cordon: ${problems.join("; ")}`);
+  }
+  const context = parsed.data;
+  if (context.alarmEmail !== undefined && context.alarmTopicArn !== undefined) {
+    throw new Error(
+      "Invalid CDK context for Cordon: give alarmEmail or alarmTopicArn, not both (subscribe the address to your own topic)",
+    );
+  }
+  if (context.throttleBurst < context.throttleRate) {
+    throw new Error("Invalid CDK context for Cordon: throttleBurst must be at least throttleRate");
+  }
+  return {
+    stage: context.stage,
+    audience: context.audience?.replace(/\/$/, ""),
+    logRetention: context.logRetentionDays as RetentionDays,
+    alarmEmail: context.alarmEmail,
+    alarmTopicArn: context.alarmTopicArn,
+    corsOrigins: context.corsOrigins,
+    tableKey: context.tableKmsKey,
+    throttleRate: context.throttleRate,
+    throttleBurst: context.throttleBurst,
+  };
+}

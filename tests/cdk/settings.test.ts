@@ -1,0 +1,64 @@
+/** Stage settings from CDK context: defaults, and refusals that name the bad option. */
+import { App } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import { readStageSettings } from "../../lib/settings.js";
+
+const settingsFrom = (context: Record<string, unknown>) =>
+  readStageSettings(new App({ context }).node);
+
+describe("stage settings", () => {
+  it("default to a dev stage with no CORS, a year of logs and the AWS-managed table key", () => {
+    expect(settingsFrom({})).toEqual({
+      stage: "dev",
+      audience: undefined,
+      logRetention: RetentionDays.ONE_YEAR,
+      alarmEmail: undefined,
+      alarmTopicArn: undefined,
+      corsOrigins: [],
+      tableKey: "aws-managed",
+      throttleRate: 100,
+      throttleBurst: 200,
+    });
+  });
+
+  it("read strings from -c and values from cdk.json alike", () => {
+    expect(
+      settingsFrom({
+        stage: "prod",
+        audience: "https://cordon.example.org/",
+        logRetentionDays: "3653",
+        corsOrigins: ["https://a.example.org"],
+        tableKmsKey: "customer-managed",
+        throttleRate: 50,
+        throttleBurst: "75",
+      }),
+    ).toMatchObject({
+      stage: "prod",
+      audience: "https://cordon.example.org",
+      logRetention: RetentionDays.TEN_YEARS,
+      corsOrigins: ["https://a.example.org"],
+      tableKey: "customer-managed",
+      throttleRate: 50,
+      throttleBurst: 75,
+    });
+  });
+
+  it.each([
+    [{ audience: "http://cordon.example.org" }, "audience"],
+    [{ audience: "https://cordon.example.org/v1" }, "audience"],
+    [{ stage: "Prod" }, "stage"],
+    [{ logRetentionDays: "42" }, "logRetentionDays"],
+    [{ tableKmsKey: "mine" }, "tableKmsKey"],
+    [{ corsOrigins: "https://a.example.org/path" }, "corsOrigins"],
+    [{ alarmEmail: "not-an-address" }, "alarmEmail"],
+    [{ throttleRate: "fast" }, "throttleRate"],
+    [
+      { alarmEmail: "soc@example.org", alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:t" },
+      "not both",
+    ],
+    [{ throttleRate: "100", throttleBurst: "10" }, "throttleBurst"],
+  ])("refuse %o", (context, named) => {
+    expect(() => settingsFrom(context)).toThrow(named);
+  });
+});
