@@ -5,6 +5,8 @@
  * timeout. Redrive to the dead-letter queue after maxReceiveCount is the SQS server's
  * (fauxqs implements RedrivePolicy), as on AWS.
  */
+
+import { setMaxListeners } from "node:events";
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -43,6 +45,8 @@ export class SqsEventSource {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Every in-flight receive listens on the one stop signal.
+    setMaxListeners(this.options.concurrency + 10, this.abort.signal);
     for (let i = 0; i < this.options.concurrency; i += 1) this.pollers.push(this.poll());
   }
 

@@ -1,20 +1,48 @@
-/** Problem+json answers of the hub, as typed errors. */
+/**
+ * The SDK's errors: one base class with a stable `code` that callers switch on, and a
+ * subclass per kind of failure — the hub refused a request (problem+json), the caller's
+ * own input is invalid before anything is sent, a webhook or a bulletin does not verify.
+ */
 
+export interface ProblemFieldError {
+  /** JSON pointer into the document the hub validated (for bulletins: the payload). */
+  pointer: string;
+  message: string;
+}
+
+/** An RFC 9457 problem as the hub answers it (DESIGN §7, §9). */
 export interface ProblemBody {
   type: string;
   title: string;
   status: number;
   detail: string;
-  errors?: { pointer: string; message: string }[];
+  errors?: ProblemFieldError[];
 }
 
-export class CordonApiError extends Error {
+export type SdkErrorCode =
+  | "ERR_API"
+  | "ERR_INPUT_INVALID"
+  | WebhookVerificationCode
+  | BulletinVerificationCode;
+
+export class CordonSdkError extends Error {
+  override name = "CordonSdkError";
+  readonly code: SdkErrorCode;
+
+  constructor(code: SdkErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The hub answered 4xx or 5xx. `problem` is its problem+json body when it sent one. */
+export class CordonApiError extends CordonSdkError {
   override name = "CordonApiError";
   readonly status: number;
   readonly problem: ProblemBody | undefined;
 
   constructor(status: number, problem: ProblemBody | undefined, fallback: string) {
-    super(problem === undefined ? fallback : `${problem.title}: ${problem.detail}`);
+    super("ERR_API", problem === undefined ? fallback : `${problem.title}: ${problem.detail}`);
     this.status = status;
     this.problem = problem;
   }
@@ -22,5 +50,67 @@ export class CordonApiError extends Error {
   /** The problem type's last segment, e.g. "validation", "not-found". */
   get kind(): string | undefined {
     return this.problem?.type.split("/").pop();
+  }
+
+  /** Each field the hub refused, with its JSON pointer (empty unless a 422). */
+  get errors(): readonly ProblemFieldError[] {
+    return this.problem?.errors ?? [];
+  }
+}
+
+/** The caller's input is refused before any request is sent (same pointers as the hub's 422s). */
+export class InputError extends CordonSdkError {
+  override name = "InputError";
+  readonly errors: readonly ProblemFieldError[];
+
+  constructor(message: string, errors: readonly ProblemFieldError[] = []) {
+    super("ERR_INPUT_INVALID", message);
+    this.errors = errors;
+  }
+}
+
+export type WebhookVerificationCode =
+  /** A `webhook-id`, `webhook-timestamp` or `webhook-signature` header is missing. */
+  | "ERR_WEBHOOK_HEADERS"
+  /** The timestamp is not Unix seconds, or lies outside the tolerance (replay or clock skew). */
+  | "ERR_WEBHOOK_TIMESTAMP"
+  /** No `v1` entry matches any of the given secrets. */
+  | "ERR_WEBHOOK_V1"
+  /** No `v1a` entry verifies with any key of the hub JWKS. */
+  | "ERR_WEBHOOK_V1A"
+  /** Neither a secret nor a hub JWKS was given, or a secret is not a `whsec_…` value. */
+  | "ERR_WEBHOOK_KEYS"
+  /** The body is not a strict-JSON event object. */
+  | "ERR_WEBHOOK_BODY"
+  /** The body's `subscription_id` is not the expected one (a delivery replayed elsewhere). */
+  | "ERR_WEBHOOK_SUBSCRIPTION";
+
+export class WebhookVerificationError extends CordonSdkError {
+  override name = "WebhookVerificationError";
+  declare readonly code: WebhookVerificationCode;
+
+  constructor(code: WebhookVerificationCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+export type BulletinVerificationCode =
+  /** The JWS is not a well-formed Cordon bulletin JWS. */
+  | "ERR_BULLETIN_MALFORMED"
+  /** The publisher's JWKS has no key with the JWS header's `kid`. */
+  | "ERR_BULLETIN_KEY_UNKNOWN"
+  /** The signature does not verify with the publisher's key. */
+  | "ERR_BULLETIN_SIGNATURE"
+  /** The receipt does not verify with the hub's keys. */
+  | "ERR_RECEIPT_SIGNATURE"
+  /** The receipt verifies but is about another bulletin, issuer, key or content. */
+  | "ERR_RECEIPT_MISMATCH";
+
+export class BulletinVerificationError extends CordonSdkError {
+  override name = "BulletinVerificationError";
+  declare readonly code: BulletinVerificationCode;
+
+  constructor(code: BulletinVerificationCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }

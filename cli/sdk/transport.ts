@@ -1,7 +1,8 @@
 /**
  * Signed HTTP requests to a Cordon hub: every request carries a fresh token signed
  * with the organisation's key over the method, path, query and body (DESIGN §3).
- * Idempotent calls are retried on 429 and 5xx with backoff.
+ * Idempotent calls are retried on 429 and 5xx with backoff that honours Retry-After;
+ * each try is signed afresh, since a token's `jti` is spent once the hub has read it.
  */
 import { signRequestToken } from "../../shared/signatures/request-token.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
@@ -36,6 +37,8 @@ export interface RequestOptions {
   authorization?: string | null;
   /** Retry on 429/5xx (only for idempotent calls). */
   idempotent?: boolean;
+  /** Aborts the request and any wait between tries. */
+  signal?: AbortSignal;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "DELETE"]);
@@ -69,13 +72,13 @@ export class Transport {
       try {
         const response = await this.send(method, pathAndQuery, bytes, options);
         if (attempt < tries && (response.status === 429 || response.status >= 500)) {
-          await sleep(retryDelay(attempt, response.headers.get("retry-after")));
+          await sleep(retryDelay(attempt, response.headers.get("retry-after")), options.signal);
           continue;
         }
         return response;
       } catch (error) {
-        if (attempt >= tries) throw error;
-        await sleep(retryDelay(attempt, null));
+        if (attempt >= tries || options.signal?.aborted) throw error;
+        await sleep(retryDelay(attempt, null), options.signal);
       }
     }
   }
@@ -127,6 +130,7 @@ export class Transport {
       headers,
       body: bytes,
       redirect: "manual",
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: parseJson(text), text };
@@ -149,18 +153,48 @@ function parseJson(text: string): unknown {
   }
 }
 
-function asProblem(body: unknown): ProblemBody | undefined {
+/** The problem+json body of an error answer, when it is one. */
+export function asProblem(body: unknown): ProblemBody | undefined {
   if (typeof body === "object" && body !== null && "status" in body && "title" in body)
     return body as ProblemBody;
   return undefined;
 }
 
-function retryDelay(attempt: number, retryAfter: string | null): number {
-  const seconds = retryAfter === null ? Number.NaN : Number(retryAfter);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 30) * 1000;
+/** Longest wait between tries, whatever Retry-After asks: a CLI user is waiting. */
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/**
+ * How long to wait before try `attempt + 1`: Retry-After in seconds or as an HTTP
+ * date when the hub sent one, else exponential backoff with jitter.
+ */
+export function retryDelay(
+  attempt: number,
+  retryAfter: string | null,
+  now: number = Date.now(),
+): number {
+  if (retryAfter !== null && retryAfter.trim() !== "") {
+    const text = retryAfter.trim();
+    const ms = /^\d+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - now;
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS);
+  }
   return Math.min(8000, 250 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or rejects at once with the signal's reason when aborted. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

@@ -1,0 +1,230 @@
+/**
+ * The hub operator's commands: `admin org add|show|update|suspend|activate` (signed as
+ * an organisation with the `admin` role, e.g. `hub-admin`) and `admin bootstrap`,
+ * which creates that first administrator in a deployed hub's DynamoDB table.
+ */
+import type { Command } from "commander";
+import { parseStrictJson } from "../../shared/json/strict-json.js";
+import { ORG_TYPES, ROLES } from "../../shared/orgs/types.js";
+import { SignatureError } from "../../shared/signatures/errors.js";
+import { hasPrivateMaterial, parsePublicJwk } from "../../shared/signatures/keys.js";
+import type { PublicJwk } from "../../shared/signatures/types.js";
+import type { CommandContext, Runner } from "../context.js";
+import { InputError } from "../sdk/errors.js";
+import type { OrgType, Role } from "../sdk/types.js";
+import { printOrganisation } from "./identity.js";
+import { choiceList, collectList } from "./options.js";
+
+const ADMIN_ORG_ID = "hub-admin";
+
+export function registerAdminCommands(program: Command, ctx: CommandContext, run: Runner): void {
+  const admin = program
+    .command("admin")
+    .summary("hub operator: onboard and manage organisations")
+    .description("Hub operator commands: onboard and manage organisations.");
+  const org = admin
+    .command("org")
+    .summary("onboard and manage organisations")
+    .description(
+      "Onboard and manage organisations (sign as an admin organisation, e.g. --org hub-admin " +
+        "--key .cordon/admin.jwk on a local hub).",
+    );
+
+  org
+    .command("add")
+    .description("Onboard an organisation with the public key(s) it sent you.")
+    .requiredOption("--id <id>", "organisation id: a-z, 0-9 and inner hyphens (e.g. binance)")
+    .requiredOption("--name <name>", "display name")
+    .requiredOption("--type <type>", `one of ${ORG_TYPES.join(", ")}`)
+    .requiredOption(
+      "--roles <list>",
+      `comma-separated, from ${ROLES.filter((r) => r !== "admin").join(", ")} (or admin alone)`,
+      choiceList(ROLES),
+    )
+    .option("--groups <list>", "comma-separated groups, e.g. exchanges", collectList)
+    .requiredOption(
+      "--public-jwk <file>",
+      "the organisation's public JWK (or a JWKS); repeat for several keys",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  cordon admin org add --id trm --name 'TRM Labs' --type forensics \\\n" +
+        "    --roles publish,subscribe,screen --public-jwk trm.pub.jwk",
+    )
+    .action(
+      run(
+        async (options: {
+          id: string;
+          name: string;
+          type: string;
+          roles: Role[];
+          groups?: string[];
+          publicJwk: string[];
+        }) => {
+          if (!(ORG_TYPES as readonly string[]).includes(options.type)) {
+            throw new InputError(`--type must be one of ${ORG_TYPES.join(", ")}.`);
+          }
+          const keys: PublicJwk[] = [];
+          for (const file of options.publicJwk) keys.push(...(await readPublicKeys(ctx, file)));
+          const created = await (await ctx.client()).admin.createOrg({
+            id: options.id,
+            name: options.name,
+            type: options.type as OrgType,
+            roles: options.roles,
+            groups: options.groups ?? [],
+            jwks: { keys },
+          });
+          if (ctx.json) ctx.print.json(created);
+          else {
+            ctx.print.line(`Onboarded ${created.id}.`);
+            printOrganisation(ctx, created);
+          }
+          return undefined;
+        },
+      ),
+    );
+
+  org
+    .command("show")
+    .argument("<id>", "organisation id")
+    .description("Show an organisation.")
+    .action(
+      run(async (id: string) => {
+        const found = await (await ctx.client()).admin.getOrg(id);
+        if (ctx.json) ctx.print.json(found);
+        else printOrganisation(ctx, found);
+        return undefined;
+      }),
+    );
+
+  org
+    .command("update")
+    .argument("<id>", "organisation id")
+    .description("Change an organisation's name, roles or groups.")
+    .option("--name <name>", "display name")
+    .option("--roles <list>", "the new roles, comma-separated", choiceList(ROLES))
+    .option("--groups <list>", "the new groups, comma-separated ('' for none)", collectList)
+    .action(
+      run(async (id: string, options: { name?: string; roles?: Role[]; groups?: string[] }) => {
+        if (Object.keys(options).length === 0) {
+          throw new InputError("Give at least one of --name, --roles, --groups.");
+        }
+        const updated = await (await ctx.client()).admin.patchOrg(id, options);
+        if (ctx.json) ctx.print.json(updated);
+        else printOrganisation(ctx, updated);
+        return undefined;
+      }),
+    );
+
+  for (const [name, status, summary] of [
+    [
+      "suspend",
+      "suspended",
+      "Suspend an organisation: its requests are refused until it is activated.",
+    ],
+    ["activate", "active", "Activate a suspended organisation again."],
+  ] as const) {
+    org
+      .command(name)
+      .argument("<id>", "organisation id")
+      .description(summary)
+      .action(
+        run(async (id: string) => {
+          const updated = await (await ctx.client()).admin.patchOrg(id, { status });
+          if (ctx.json) ctx.print.json(updated);
+          else ctx.print.line(`${updated.id} is now ${updated.status}.`);
+          return undefined;
+        }),
+      );
+  }
+
+  admin
+    .command("bootstrap")
+    .summary("AWS: create the first administrator in the table")
+    .description(
+      "AWS only: create the first administrator organisation (hub-admin) in a deployed " +
+        "hub's DynamoDB table, with your AWS credentials and the public key you give. No " +
+        "key is ever created for you: generate one with `cordon keygen` and keep it safe. " +
+        "Does nothing if the organisation exists.",
+    )
+    .requiredOption("--table <name>", "the hub's DynamoDB table (a stack output)")
+    .requiredOption("--public-jwk <file>", "the administrator's public JWK")
+    .option("--region <region>", "AWS region (default: from your AWS configuration)")
+    .option("--id <id>", "administrator organisation id", ADMIN_ORG_ID)
+    .option("--endpoint <url>", "DynamoDB endpoint (testing against a local DynamoDB)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  cordon keygen --out hub-admin.jwk > hub-admin.pub.jwk\n" +
+        "  cordon admin bootstrap --table CordonStack-Table1234 --public-jwk hub-admin.pub.jwk --region eu-west-1",
+    )
+    .action(
+      run(
+        async (options: {
+          table: string;
+          publicJwk: string;
+          region?: string;
+          id: string;
+          endpoint?: string;
+        }) => {
+          const keys = await readPublicKeys(ctx, options.publicJwk);
+          const [jwk] = keys;
+          if (jwk === undefined || keys.length !== 1) {
+            throw new InputError(`${options.publicJwk} must hold exactly one public JWK.`);
+          }
+          // Loaded only here: the AWS SDK is heavy, and no other command needs it.
+          const [{ DynamoDBClient }, { ensureAdminOrganisation }, { createDynamoStore }] =
+            await Promise.all([
+              import("@aws-sdk/client-dynamodb"),
+              import("../../shared/orgs/onboarding.js"),
+              import("../../shared/store/dynamo/store.js"),
+            ]);
+          const client = new DynamoDBClient({
+            ...(options.region === undefined ? {} : { region: options.region }),
+            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+          });
+          try {
+            const created = await ensureAdminOrganisation(
+              { store: createDynamoStore(client, options.table), clock: { now: () => new Date() } },
+              options.id,
+              jwk,
+            );
+            if (ctx.json) ctx.print.json({ id: options.id, created, kid: jwk.kid });
+            else if (created) {
+              ctx.print.line(
+                `Created the administrator organisation ${options.id} in ${options.table} with key ${jwk.kid}.`,
+              );
+            } else {
+              ctx.print.line(`${options.id} already exists in ${options.table}; nothing changed.`);
+            }
+          } finally {
+            client.destroy();
+          }
+          return undefined;
+        },
+      ),
+    );
+}
+
+/** Public keys from a file holding one JWK or a JWKS; a private key is refused, never sent. */
+export async function readPublicKeys(ctx: CommandContext, file: string): Promise<PublicJwk[]> {
+  const text = (await ctx.readInput(file)).toString("utf8");
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) throw new InputError(`${file} is not JSON: ${parsed.message}`);
+  const value = parsed.value as { keys?: unknown };
+  const entries: unknown[] = Array.isArray(value.keys) ? value.keys : [value];
+  return entries.map((entry, index) => {
+    if (hasPrivateMaterial(entry)) {
+      throw new InputError(
+        `${file} holds a PRIVATE key. Only the public key (what \`cordon keygen\` prints) is ever sent; keep this file secret.`,
+      );
+    }
+    try {
+      return parsePublicJwk(entry);
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      const at = entries.length > 1 ? ` (key ${index + 1})` : "";
+      throw new InputError(`${file}${at} is not a usable public JWK: ${error.message}`);
+    }
+  });
+}

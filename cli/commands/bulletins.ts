@@ -1,0 +1,439 @@
+/**
+ * Bulletin commands: `publish FILE` (JSON or YAML; fills id, issuer, issued_at; signs),
+ * `get ID`, `feed [--follow]`, `revoke ID --reason`, and `verify-bulletin FILE|ID`,
+ * which checks the publisher's signature and the hub's receipt without trusting the hub.
+ */
+import { existsSync } from "node:fs";
+import { extname } from "node:path";
+import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
+import { parseStrictJson } from "../../shared/json/strict-json.js";
+import { decodeBulletinJws, signBulletin } from "../../shared/signatures/bulletin-jws.js";
+import type { Jwks } from "../../shared/signatures/types.js";
+import type { CommandContext, Runner } from "../context.js";
+import { EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
+import { completeBulletin } from "../sdk/bulletin-draft.js";
+import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
+import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
+import { loadSigningKey } from "../sdk/key-file.js";
+import {
+  type BulletinView,
+  hasContent,
+  type OrgJwks,
+  type PublishResult,
+  type SharedBulletin,
+} from "../sdk/types.js";
+import { verifyBulletin } from "../sdk/verify-bulletin.js";
+import { integer } from "./options.js";
+
+export function registerBulletinCommands(program: Command, ctx: CommandContext, run: Runner): void {
+  program
+    .command("publish")
+    .summary("sign and publish a bulletin (JSON or YAML)")
+    .argument("<file>", "the bulletin, as JSON or YAML (- for standard input)")
+    .description(
+      "Sign and publish a bulletin. id (a new ULID), issuer (you) and issued_at (now) are " +
+        "filled in when the file leaves them out. The bulletin is checked before it is " +
+        "signed; the hub answers with a signed receipt. Publishing the same file again " +
+        "with the same id is safe: the hub answers the same receipt.",
+    )
+    .option("--dry-run", "check and sign, print the payload and JWS, send nothing")
+    .addHelpText(
+      "after",
+      "\nA bulletin (YAML):\n" +
+        "  title: ISKP donation address\n  category: terrorist_financing\n  tlp: amber\n" +
+        "  audience: [binance, group:central-banks]\n  confidence: 85\n  indicators:\n" +
+        "    - { type: crypto_address, chain: tron, address: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, asset: USDT }\n" +
+        "    - { type: telegram_channel, value: https://t.me/example_channel }",
+    )
+    .action(
+      run(async (file: string, options: { dryRun?: boolean }) => {
+        const draft = parseDocument(await ctx.readInput(file), file);
+        if (options.dryRun === true) {
+          const config = await ctx.config();
+          if (config.orgId === undefined || config.keyFile === undefined) {
+            throw new InputError("--dry-run still signs: give --org and --key.");
+          }
+          const bulletin = completeBulletin(draft, { issuer: config.orgId });
+          const jws = await signBulletin(bulletin, await loadSigningKey(config.keyFile));
+          ctx.print.json({ bulletin, jws });
+          return undefined;
+        }
+        const result = await publishOnce(await ctx.client(), draft);
+        if (ctx.json) {
+          ctx.print.json(result);
+          return undefined;
+        }
+        const c = ctx.print.out;
+        ctx.print.line(
+          result.created
+            ? c.green(`Published ${result.id}.`)
+            : c.yellow(`${result.id} was already published with this content; same receipt.`),
+        );
+        ctx.print.fields([
+          ["id", result.id],
+          ["received_at", result.received_at],
+          ["content_sha256", result.content_sha256],
+          ["receipt", result.receipt],
+        ]);
+        return undefined;
+      }),
+    );
+
+  program
+    .command("get")
+    .summary("show a bulletin")
+    .argument("<id>", "bulletin id")
+    .description("Show a bulletin you may see (its payload, status, JWS and receipt with --json).")
+    .action(
+      run(async (id: string) => {
+        const view = await (await ctx.client()).getBulletin(id);
+        if (ctx.json) ctx.print.json(view);
+        else printBulletin(ctx, view);
+        return undefined;
+      }),
+    );
+
+  program
+    .command("feed")
+    .summary("read the change feed (--follow to keep polling)")
+    .description(
+      "Read the change feed: every bulletin you may see, oldest change first, again each " +
+        "time its status changes (revoked, superseded). Prints where to resume (--cursor). " +
+        "With --follow it keeps polling for new changes until Ctrl-C.",
+    )
+    .option("--cursor <cursor>", "resume after this cursor (printed by an earlier run)")
+    .option("--limit <n>", "items per request (1-100)", integer(1, 100))
+    .option("--follow", "keep polling once caught up")
+    .option("--interval <seconds>", "seconds between polls with --follow", integer(1, 3600), 5)
+    .action(
+      run(
+        async (options: {
+          cursor?: string;
+          limit?: number;
+          follow?: boolean;
+          interval: number;
+        }) => {
+          const client = await ctx.client();
+          let cursor = options.cursor;
+          let count = 0;
+          try {
+            for await (const page of client.feedPages({
+              ...(options.cursor === undefined ? {} : { cursor: options.cursor }),
+              ...(options.limit === undefined ? {} : { limit: options.limit }),
+              follow: options.follow === true,
+              pollIntervalMs: options.interval * 1000,
+              signal: ctx.io.signal,
+            })) {
+              for (const item of page.items) {
+                count += 1;
+                if (ctx.json) ctx.print.jsonLine(item);
+                else ctx.print.line(feedLine(ctx, item));
+              }
+              cursor = page.next_cursor;
+            }
+          } catch (error) {
+            if (!ctx.io.signal.aborted) throw error;
+          }
+          if (!ctx.json || options.follow !== true) {
+            ctx.print.note(
+              `${count} change${count === 1 ? "" : "s"}. Resume with: --cursor ${cursor ?? ""}`,
+            );
+          }
+          return undefined;
+        },
+      ),
+    );
+
+  program
+    .command("revoke")
+    .summary("revoke one of your bulletins")
+    .argument("<id>", "one of your bulletins")
+    .requiredOption("--reason <text>", "why (shown to every recipient)")
+    .description("Revoke one of your bulletins; recipients are told by the feed and by webhook.")
+    .action(
+      run(async (id: string, options: { reason: string }) => {
+        const view = await (await ctx.client()).revoke(id, options.reason);
+        if (ctx.json) ctx.print.json(view);
+        else
+          ctx.print.line(
+            `Revoked ${view.id} at ${view.revocation?.revoked_at ?? "?"}: ${view.revocation?.reason ?? options.reason}`,
+          );
+        return undefined;
+      }),
+    );
+
+  program
+    .command("verify-bulletin")
+    .summary("check a bulletin's signature and receipt")
+    .argument(
+      "<source>",
+      "a bulletin id, or a file: a compact JWS, a `cordon get --json` answer or a webhook body",
+    )
+    .description(
+      "Check a bulletin without trusting the hub: the publisher's signature with the " +
+        "publisher's published key, and the hub's receipt with the hub's key. A key revoked " +
+        "later still proves the bulletin when the receipt shows it arrived before.",
+    )
+    .option("--publisher-jwks <file>", "the publisher's keys (default: fetched from the hub)")
+    .option("--hub-jwks <file>", "the hub's keys (default: fetched from the hub)")
+    .addHelpText("after", "\nExit codes: 0 verified, 1 does not verify, 2 error.")
+    .action(
+      run(async (source: string, options: { publisherJwks?: string; hubJwks?: string }) => {
+        const { jws, receipt } = await loadBulletin(ctx, source);
+        let issuer: string;
+        try {
+          issuer = String((decodeBulletinJws(jws.trim()).payload as { issuer?: unknown }).issuer);
+        } catch (cause) {
+          ctx.print.line(
+            `${ctx.print.out.red("✘")} This is not a bulletin JWS: ${(cause as Error).message}`,
+          );
+          return EXIT_FINDING;
+        }
+        const publisherJwks =
+          options.publisherJwks === undefined
+            ? await (await ctx.client()).orgJwks(issuer)
+            : await readJson<OrgJwks>(ctx, options.publisherJwks);
+        const hubJwks =
+          receipt === undefined
+            ? undefined
+            : options.hubJwks === undefined
+              ? await fetchHubJwks((await ctx.config()).hubUrl, ctx.io.fetch)
+              : await readJson<Jwks>(ctx, options.hubJwks);
+        return printVerification(ctx, jws, publisherJwks, receipt, hubJwks);
+      }),
+    );
+}
+
+/**
+ * Publishes, treating a second run of the same file as the idempotent re-post it is
+ * meant to be. A file with an `id` but no `issued_at` gets a new `issued_at` each run,
+ * so the hub sees other content under the same id (409); when the bulletin stored
+ * under that id is this file's content apart from `issued_at`, it was published
+ * before, and its receipt is the answer.
+ */
+async function publishOnce(
+  client: CordonClient,
+  draft: Record<string, unknown>,
+): Promise<PublishResult> {
+  try {
+    return await client.publish(draft);
+  } catch (error) {
+    const retried = typeof draft.id === "string" && draft.issued_at === undefined;
+    if (!(error instanceof CordonApiError) || error.status !== 409 || !retried) throw error;
+    const stored = await client.getBulletin(draft.id as string).catch(() => undefined);
+    const mine = completeBulletin(draft, {
+      issuer: client.orgId,
+      now: new Date(stored?.bulletin.issued_at ?? Date.now()),
+    });
+    if (stored === undefined || !sameJson(stored.bulletin, mine)) {
+      throw new InputError(
+        `Bulletin ${draft.id as string} was published before with other content. To publish this ` +
+          "as a new bulletin, give it another id (or none, and one is made).",
+      );
+    }
+    return {
+      id: stored.id,
+      received_at: stored.received_at,
+      content_sha256: stored.content_sha256,
+      receipt: stored.receipt,
+      created: false,
+      jws: stored.jws,
+      bulletin: stored.bulletin,
+    };
+  }
+}
+
+/** Deep equality of JSON values, whatever the order of object members. */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : typeof value === "object" && value !== null
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+              .map(([key, member]) => [key, canonical(member)]),
+          )
+        : value;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+async function printVerification(
+  ctx: CommandContext,
+  jws: string,
+  publisherJwks: OrgJwks,
+  receipt: string | undefined,
+  hubJwks: Jwks | undefined,
+): Promise<ExitCode> {
+  const c = ctx.print.out;
+  try {
+    const verified = await verifyBulletin(jws, publisherJwks, {
+      ...(receipt === undefined ? {} : { receipt }),
+      ...(hubJwks === undefined ? {} : { hubJwks }),
+    });
+    const trusted = verified.keyStatus !== "revoked" || verified.receivedBeforeRevocation === true;
+    if (ctx.json) {
+      ctx.print.json({ verified: trusted, ...verified });
+      return trusted ? EXIT_OK : EXIT_FINDING;
+    }
+    ctx.print.line(
+      `${c.green("✔")} Signature valid: bulletin ${verified.payload.id} signed by ${verified.payload.issuer} with key ${verified.kid} (${verified.keyStatus}).`,
+    );
+    if (verified.receipt !== undefined) {
+      ctx.print.line(
+        `${c.green("✔")} Receipt valid: the hub received it at ${verified.receipt.received_at} (content ${verified.contentSha256}).`,
+      );
+    } else {
+      ctx.print.line(c.dim("  (no receipt given: when the hub received it is not checked)"));
+    }
+    if (verified.keyStatus === "revoked") {
+      if (verified.receivedBeforeRevocation === true) {
+        ctx.print.line(
+          `${c.green("✔")} The key was revoked at ${verified.keyRevokedAt}, after the hub received the bulletin: it stands.`,
+        );
+      } else {
+        ctx.print.line(
+          `${c.red("✘")} The key was revoked at ${verified.keyRevokedAt}, and no receipt shows the bulletin arrived before that.`,
+        );
+        return EXIT_FINDING;
+      }
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof BulletinVerificationError)) throw error;
+    if (ctx.json) ctx.print.json({ verified: false, code: error.code, message: error.message });
+    else ctx.print.line(`${c.red("✘")} ${error.message}`);
+    return EXIT_FINDING;
+  }
+}
+
+/** The JWS (and receipt, when known) from a file of any of the usual forms, or the hub. */
+async function loadBulletin(
+  ctx: CommandContext,
+  source: string,
+): Promise<{ jws: string; receipt: string | undefined }> {
+  const isFile = source === "-" || existsSync(ctx.path(source));
+  if (!isFile) {
+    if (!/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/.test(source)) {
+      throw new InputError(`${source} is neither a file nor a bulletin id.`);
+    }
+    const view = await (await ctx.client()).getBulletin(source);
+    return { jws: view.jws, receipt: view.receipt };
+  }
+  const text = (await ctx.readInput(source)).toString("utf8").trim();
+  if (!text.startsWith("{")) return { jws: text, receipt: undefined };
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) throw new InputError(`${source} is not JSON: ${parsed.message}`);
+  // A webhook body carries the bulletin view under `data`.
+  const outer = parsed.value as { data?: unknown; jws?: unknown; receipt?: unknown };
+  const view = (typeof outer.jws === "string" ? outer : outer.data) as
+    | { jws?: unknown; receipt?: unknown }
+    | undefined;
+  if (typeof view?.jws !== "string") {
+    throw new InputError(
+      `${source} holds no bulletin JWS (a TLP:RED notice carries none: use the bulletin id).`,
+    );
+  }
+  return { jws: view.jws, receipt: typeof view.receipt === "string" ? view.receipt : undefined };
+}
+
+async function readJson<T>(ctx: CommandContext, file: string): Promise<T> {
+  const parsed = parseStrictJson((await ctx.readInput(file)).toString("utf8"));
+  if (!parsed.ok) throw new InputError(`${file} is not JSON: ${parsed.message}`);
+  return parsed.value as T;
+}
+
+/** A bulletin file: JSON by extension or content, else YAML (no duplicate keys in either). */
+export function parseDocument(bytes: Buffer, name: string): Record<string, unknown> {
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  const extension = extname(name).toLowerCase();
+  let value: unknown;
+  if (
+    extension === ".json" ||
+    (extension !== ".yaml" && extension !== ".yml" && text.trimStart().startsWith("{"))
+  ) {
+    const parsed = parseStrictJson(text);
+    if (!parsed.ok) {
+      throw new InputError(`${name} is not valid JSON: ${parsed.message}`, [
+        { pointer: parsed.pointer, message: parsed.message },
+      ]);
+    }
+    value = parsed.value;
+  } else {
+    try {
+      value = parseYaml(text, { uniqueKeys: true, prettyErrors: true });
+    } catch (cause) {
+      throw new InputError(`${name} is not valid YAML: ${(cause as Error).message}`);
+    }
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new InputError(`${name} must hold one bulletin object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function feedLine(ctx: CommandContext, item: SharedBulletin): string {
+  const c = ctx.print.out;
+  const status = item.status === "active" ? c.green(item.status) : c.yellow(item.status);
+  if (!hasContent(item)) {
+    return `${item.received_at}  ${item.id}  ${status}  ${c.red("TLP:RED")}  ${item.issuer}  (content only via cordon get ${item.id})`;
+  }
+  const b = item.bulletin;
+  return `${item.received_at}  ${item.id}  ${status}  ${tlpLabel(ctx, b.tlp)}  ${b.category}  ${item.issuer}  ${b.title}`;
+}
+
+export function tlpLabel(ctx: CommandContext, tlp: string): string {
+  const c = ctx.print.out;
+  const label = `TLP:${tlp.toUpperCase()}`;
+  if (tlp === "red") return c.red(label);
+  if (tlp.startsWith("amber")) return c.yellow(label);
+  if (tlp === "green") return c.green(label);
+  return label;
+}
+
+export function printBulletin(ctx: CommandContext, view: BulletinView): void {
+  const b = view.bulletin;
+  const c = ctx.print.out;
+  ctx.print.fields([
+    ["id", c.bold(view.id)],
+    ["title", b.title],
+    ["issuer", view.issuer],
+    ["status", view.status === "active" ? c.green(view.status) : c.yellow(view.status)],
+    ["tlp", tlpLabel(ctx, b.tlp)],
+    ["audience", (b.audience ?? []).join(", ") || "(everyone)"],
+    ["category", b.category],
+    ["confidence", String(b.confidence)],
+    ["issued_at", b.issued_at],
+    ["received_at", view.received_at],
+    ...(b.valid_until ? [["valid_until", b.valid_until] as const] : []),
+    ...(b.supersedes ? [["supersedes", b.supersedes] as const] : []),
+    ...(view.revocation === undefined
+      ? []
+      : [["revoked", `${view.revocation.revoked_at}: ${view.revocation.reason}`] as const]),
+  ]);
+  if (b.summary) ctx.print.line(`\n${b.summary}`);
+  ctx.print.line(`\nIndicators (${b.indicators.length}):`);
+  for (const indicator of b.indicators) {
+    ctx.print.line(`  ${describeIndicator(indicator as unknown as Record<string, unknown>)}`);
+  }
+  if ((b.references ?? []).length > 0)
+    ctx.print.line(`\nReferences: ${(b.references ?? []).join(", ")}`);
+}
+
+export function describeIndicator(indicator: Record<string, unknown>): string {
+  const extra = [indicator.asset, indicator.role].filter((x) => typeof x === "string").join(", ");
+  const suffix = extra === "" ? "" : ` (${extra})`;
+  switch (indicator.type) {
+    case "crypto_address":
+      return `${indicator.chain}:${indicator.address}${suffix}`;
+    case "tx_hash":
+      return `${indicator.chain}:tx:${indicator.hash}`;
+    case "telegram_channel":
+      return `telegram ${indicator.value}`;
+    case "channel":
+      return `${indicator.platform} ${indicator.value}`;
+    default:
+      return JSON.stringify(indicator);
+  }
+}

@@ -1,0 +1,484 @@
+/**
+ * Webhook commands: `subscribe URL`, `subscriptions [list|show|delete|enable|test|
+ * rotate-secret]`, `deliveries SUB`, `listen` (a local receiver that verifies and
+ * prints every delivery) and `verify-webhook` (checks one captured delivery).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Command, Option } from "commander";
+import { CATEGORIES } from "../../shared/bulletins/schema.js";
+import { CHAINS, INDICATOR_TYPES } from "../../shared/indicators/types.js";
+import type { Jwks } from "../../shared/signatures/types.js";
+import { EVENT_TYPES } from "../../shared/subscriptions/types.js";
+import type { CommandContext, Runner } from "../context.js";
+import { EXIT_FINDING, EXIT_OK } from "../exit-codes.js";
+import { formatHttpMessage, parseHttpMessage } from "../http-message.js";
+import { fetchHubJwks } from "../sdk/client.js";
+import { InputError, WebhookVerificationError } from "../sdk/errors.js";
+import {
+  type EventType,
+  hasContent,
+  type Subscription,
+  type SubscriptionFilter,
+  type WebhookEvent,
+} from "../sdk/types.js";
+import { verifyWebhook } from "../sdk/webhooks.js";
+import { type ReceivedWebhook, startWebhookReceiver } from "../webhook-receiver.js";
+import { tlpLabel } from "./bulletins.js";
+import { choiceList, collectList, integer } from "./options.js";
+
+interface FilterOptions {
+  category?: SubscriptionFilter["categories"];
+  chain?: SubscriptionFilter["chains"];
+  type?: SubscriptionFilter["indicator_types"];
+  issuer?: string[];
+  minConfidence?: number;
+}
+
+export function registerWebhookCommands(program: Command, ctx: CommandContext, run: Runner): void {
+  program
+    .command("subscribe")
+    .summary("subscribe a webhook endpoint to events")
+    .argument("<url>", "your https endpoint (a local hub also accepts http://127.0.0.1:…)")
+    .description(
+      "Subscribe a webhook endpoint to events. The secret that signs deliveries is " +
+        "printed once: store it where your receiver can read it. Filters narrow what is " +
+        "sent (all given must match; within one, any value may); you only ever receive " +
+        "bulletins you may see.",
+    )
+    .requiredOption(
+      "--events <list>",
+      `comma-separated: ${EVENT_TYPES.join(", ")}`,
+      choiceList(EVENT_TYPES),
+    )
+    .option(
+      "--category <list>",
+      `only these categories (${CATEGORIES.join(", ")})`,
+      choiceList(CATEGORIES),
+    )
+    .option(
+      "--chain <list>",
+      "only bulletins naming an indicator on these chains",
+      choiceList(CHAINS),
+    )
+    .option(
+      "--type <list>",
+      `only these indicator types (${INDICATOR_TYPES.join(", ")})`,
+      choiceList(INDICATOR_TYPES),
+    )
+    .option("--issuer <list>", "only bulletins from these organisations", collectList)
+    .option(
+      "--min-confidence <n>",
+      "only bulletins with at least this confidence (0-100)",
+      integer(0, 100),
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  cordon subscribe https://hooks.example.com/cordon --events bulletin.published,bulletin.revoked \\\n" +
+        "    --category terrorist_financing,sanctions --chain tron,ethereum --min-confidence 70",
+    )
+    .action(
+      run(async (url: string, options: FilterOptions & { events: EventType[] }) => {
+        const created = await (await ctx.client()).subscriptions.create({
+          url,
+          events: options.events,
+          filter: filterOf(options),
+        });
+        if (ctx.json) {
+          ctx.print.json(created);
+        } else {
+          ctx.print.line(
+            `Subscribed ${created.id} (${created.status}) to ${created.events.join(", ")}.`,
+          );
+          ctx.print.line(`secret: ${ctx.print.out.bold(created.secret)}`);
+        }
+        ctx.print.warn(
+          "store this secret now: it is shown only this once. Your receiver needs it to verify " +
+            "the v1 signature (`cordon listen --secret …`). Lost it? `cordon subscriptions rotate-secret ID`.",
+        );
+        return undefined;
+      }),
+    );
+
+  const subscriptions = program
+    .command("subscriptions")
+    .summary("list and manage your subscriptions")
+    .description("List and manage your webhook subscriptions (list is the default).");
+  subscriptions
+    .command("list", { isDefault: true })
+    .description("List your subscriptions.")
+    .action(
+      run(async () => {
+        const items = await (await ctx.client()).subscriptions.list();
+        if (ctx.json) ctx.print.json(items);
+        else if (items.length === 0) ctx.print.note("No subscriptions.");
+        else
+          ctx.print.table(
+            ["ID", "STATUS", "EVENTS", "URL", "FILTER"],
+            items.map((s) => [
+              s.id,
+              statusText(s),
+              s.events.join(","),
+              s.url,
+              filterText(s.filter),
+            ]),
+          );
+        return undefined;
+      }),
+    );
+  subscriptions
+    .command("show")
+    .argument("<id>", "subscription id")
+    .description("Show one subscription.")
+    .action(
+      run(async (id: string) => {
+        printSubscription(ctx, await (await ctx.client()).subscriptions.get(id));
+        return undefined;
+      }),
+    );
+  subscriptions
+    .command("delete")
+    .argument("<id>", "subscription id")
+    .description("Delete a subscription: nothing more is delivered to it.")
+    .action(
+      run(async (id: string) => {
+        await (await ctx.client()).subscriptions.delete(id);
+        ctx.print.line(`Deleted ${id}.`);
+        return undefined;
+      }),
+    );
+  subscriptions
+    .command("enable")
+    .argument("<id>", "subscription id")
+    .description(
+      "Re-enable a subscription the hub disabled (your endpoint answered 410, or failed " +
+        "for days). Events from while it was disabled are not sent: catch up with `cordon feed`.",
+    )
+    .action(
+      run(async (id: string) => {
+        printSubscription(ctx, await (await ctx.client()).subscriptions.enable(id));
+        return undefined;
+      }),
+    );
+  subscriptions
+    .command("test")
+    .argument("<id>", "subscription id")
+    .description("Ask the hub to send a signed ping to the subscription's endpoint now.")
+    .action(
+      run(async (id: string) => {
+        const queued = await (await ctx.client()).subscriptions.test(id);
+        const which = queued.webhook_id === undefined ? "" : ` (webhook-id ${queued.webhook_id})`;
+        ctx.print.line(`Ping queued for ${id}${which}; see \`cordon deliveries ${id}\`.`);
+        return undefined;
+      }),
+    );
+  subscriptions
+    .command("rotate-secret")
+    .argument("<id>", "subscription id")
+    .description(
+      "Get a new signing secret. For 24 hours deliveries carry a v1 signature with each " +
+        "secret, so update your receiver within that time.",
+    )
+    .action(
+      run(async (id: string) => {
+        const { secret } = await (await ctx.client()).subscriptions.rotateSecret(id);
+        if (ctx.json) ctx.print.json({ id, secret });
+        else ctx.print.line(`secret: ${ctx.print.out.bold(secret)}`);
+        ctx.print.warn("store this secret now: it is shown only this once.");
+        return undefined;
+      }),
+    );
+
+  program
+    .command("deliveries")
+    .summary("recent deliveries to a subscription")
+    .argument("<subscription>", "subscription id")
+    .description("Recent deliveries to a subscription, newest first: status, attempts, next try.")
+    .option("--cursor <cursor>", "the next page, from an earlier run")
+    .option("--limit <n>", "at most this many (1-100)", integer(1, 100))
+    .action(
+      run(async (id: string, options: { cursor?: string; limit?: number }) => {
+        const page = await (await ctx.client()).subscriptions.deliveries(id, options);
+        if (ctx.json) ctx.print.json(page);
+        else {
+          ctx.print.table(
+            ["WEBHOOK ID", "EVENT", "STATUS", "ATTEMPTS", "LAST HTTP", "NEXT ATTEMPT", "UPDATED"],
+            page.items.map((d) => [
+              d.webhook_id,
+              d.event_type,
+              d.status,
+              String(d.attempts),
+              d.last_status_code === null ? "" : String(d.last_status_code),
+              d.next_attempt_at ?? "",
+              d.updated_at,
+            ]),
+          );
+          if (page.next_cursor) ctx.print.note(`More: --cursor ${page.next_cursor}`);
+        }
+        return undefined;
+      }),
+    );
+
+  program
+    .command("listen")
+    .summary("run a local receiver that verifies and prints webhooks")
+    .description(
+      "Run a webhook receiver on 127.0.0.1 that verifies each delivery — v1 with the " +
+        "subscription secret, v1a with the published keys of the hub (--hub or configured) — and prints it. It answers " +
+        "2xx only to deliveries that verify (401 otherwise) and drops repeats of a " +
+        "webhook-id. Stop it with Ctrl-C.",
+    )
+    .requiredOption("--port <n>", "port to listen on (0: any free port)", integer(0, 65535))
+    .option(
+      "--secret <whsec>",
+      "the subscription secret; repeat during a secret rotation",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .addOption(new Option("--no-v1a", "do not check v1a (no hub keys fetched)"))
+    .option("--subscription <id>", "accept only deliveries for this subscription")
+    .option("--save <dir>", "write every request received to DIR (for verify-webhook)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  cordon listen --port 9000 --secret whsec_… &\n" +
+        "  cordon subscribe http://127.0.0.1:9000/ --events bulletin.published",
+    )
+    .action(
+      run(
+        async (options: {
+          port: number;
+          secret?: string[];
+          v1a: boolean;
+          subscription?: string;
+          save?: string;
+        }) => {
+          // v1a is checked with the keys of the hub given by --hub (or configured).
+          const hubUrl = (await ctx.config()).hubUrl;
+          const loadJwks = () => fetchHubJwks(hubUrl, ctx.io.fetch);
+          const jwks = options.v1a ? await loadJwks() : undefined;
+          if (jwks === undefined && options.secret === undefined) {
+            throw new InputError("Give --secret, or let the receiver check v1a (drop --no-v1a).");
+          }
+          const saveDir = options.save === undefined ? undefined : ctx.path(options.save);
+          if (saveDir !== undefined) await mkdir(saveDir, { recursive: true });
+          const receiver = await startWebhookReceiver({
+            port: options.port,
+            ...(options.secret === undefined ? {} : { secret: options.secret }),
+            ...(jwks === undefined ? {} : { jwks, refreshJwks: loadJwks }),
+            ...(options.subscription === undefined ? {} : { subscriptionId: options.subscription }),
+            onWebhook: async (webhook) => {
+              if (saveDir !== undefined) await saveRequest(saveDir, webhook);
+              printWebhook(ctx, webhook);
+            },
+          });
+          const checks = [
+            options.secret === undefined ? undefined : "v1 (secret)",
+            jwks === undefined ? undefined : `v1a (keys of ${hubUrl})`,
+          ].filter((check) => check !== undefined);
+          ctx.print.note(
+            `Listening on ${receiver.url}/ — verifying ${checks.join(" and ")}. Ctrl-C to stop.`,
+          );
+          await new Promise<void>((resolve) => {
+            if (ctx.io.signal.aborted) resolve();
+            ctx.io.signal.addEventListener("abort", () => resolve(), { once: true });
+          });
+          await receiver.stop();
+          return undefined;
+        },
+      ),
+    );
+
+  program
+    .command("verify-webhook")
+    .summary("verify one captured webhook request")
+    .argument("[file]", "the captured request (default: standard input)")
+    .description(
+      "Verify one captured webhook request: an HTTP message (headers, blank line, body — " +
+        'as `cordon listen --save` writes it) or JSON {"headers": {…}, "body": "…"}. ' +
+        "v1 is checked with --secret; v1a with the keys of the hub named by --hub URL, or " +
+        "with a JWKS file (--jwks).",
+    )
+    .option(
+      "--secret <whsec>",
+      "check v1 with this subscription secret (repeatable)",
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option("--jwks <file>", "check v1a with the hub keys in this file")
+    .option("--subscription <id>", "require the body to name this subscription")
+    .option(
+      "--tolerance <seconds>",
+      "how old (or early) the timestamp may be; raise it for old captures",
+      integer(1, 10 * 365 * 86400),
+      300,
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cordon verify-webhook --secret whsec_… < captured/1764072000-msg_….http\n" +
+        "  cordon verify-webhook --hub http://127.0.0.1:8080 --tolerance 86400 captured/…http\n" +
+        "\nExit codes: 0 verified, 1 does not verify, 2 error.",
+    )
+    .action(
+      run(
+        async (
+          file: string | undefined,
+          options: {
+            secret?: string[];
+            jwks?: string;
+            subscription?: string;
+            tolerance: number;
+          },
+        ) => {
+          // --hub is the program's own flag: here it names the hub whose keys check v1a.
+          const hub = ctx.flags().hub;
+          if (options.secret === undefined && hub === undefined && options.jwks === undefined) {
+            throw new InputError("Give --secret (v1), --hub or --jwks (v1a), or both.");
+          }
+          const request = parseHttpMessage(await ctx.readInput(file ?? "-"));
+          let jwks: Jwks | undefined;
+          if (options.jwks !== undefined) {
+            jwks = JSON.parse((await ctx.readInput(options.jwks)).toString("utf8")) as Jwks;
+          } else if (hub !== undefined) {
+            jwks = await fetchHubJwks(hub, ctx.io.fetch);
+          }
+          const c = ctx.print.out;
+          try {
+            const event = verifyWebhook(request.headers, request.body, {
+              ...(options.secret === undefined ? {} : { secret: options.secret }),
+              ...(jwks === undefined ? {} : { jwks }),
+              ...(options.subscription === undefined
+                ? {}
+                : { subscriptionId: options.subscription }),
+              toleranceSeconds: options.tolerance,
+            });
+            if (ctx.json) {
+              ctx.print.json({ verified: true, webhook_id: request.headers["webhook-id"], event });
+            } else {
+              const checked = [options.secret && "v1", jwks && "v1a"].filter(Boolean).join(" and ");
+              ctx.print.line(
+                `${c.green("✔")} Verified (${checked}): ${eventSummary(ctx, event)} — webhook-id ${request.headers["webhook-id"]}`,
+              );
+            }
+            return EXIT_OK;
+          } catch (error) {
+            if (!(error instanceof WebhookVerificationError)) throw error;
+            if (ctx.json)
+              ctx.print.json({ verified: false, code: error.code, message: error.message });
+            else ctx.print.line(`${c.red("✘")} Not verified: ${error.message}`);
+            return EXIT_FINDING;
+          }
+        },
+      ),
+    );
+}
+
+function filterOf(options: FilterOptions): SubscriptionFilter {
+  const filter: SubscriptionFilter = {};
+  if (options.category !== undefined) filter.categories = options.category;
+  if (options.chain !== undefined) filter.chains = options.chain;
+  if (options.type !== undefined) filter.indicator_types = options.type;
+  if (options.issuer !== undefined) filter.issuers = options.issuer;
+  if (options.minConfidence !== undefined) filter.min_confidence = options.minConfidence;
+  return filter;
+}
+
+function filterText(filter: SubscriptionFilter): string {
+  const parts = [
+    filter.categories && `categories=${filter.categories.join(",")}`,
+    filter.chains && `chains=${filter.chains.join(",")}`,
+    filter.indicator_types && `types=${filter.indicator_types.join(",")}`,
+    filter.issuers && `issuers=${filter.issuers.join(",")}`,
+    filter.min_confidence !== undefined && `confidence>=${filter.min_confidence}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? "(all)" : parts.join(" ");
+}
+
+function statusText(subscription: Subscription): string {
+  return subscription.status === "active"
+    ? subscription.status
+    : `${subscription.status}${subscription.disabled_reason ? ` (${subscription.disabled_reason})` : ""}`;
+}
+
+function printSubscription(ctx: CommandContext, subscription: Subscription): void {
+  if (ctx.json) {
+    ctx.print.json(subscription);
+    return;
+  }
+  ctx.print.fields([
+    ["id", subscription.id],
+    ["url", subscription.url],
+    ["events", subscription.events.join(", ")],
+    ["filter", filterText(subscription.filter)],
+    ["status", statusText(subscription)],
+  ]);
+}
+
+/** One line about an event, in the words of the case it is about. */
+export function eventSummary(ctx: CommandContext, event: WebhookEvent): string {
+  switch (event.type) {
+    case "bulletin.published":
+    case "bulletin.revoked": {
+      const item = event.data;
+      const what = hasContent(item)
+        ? `${tlpLabel(ctx, item.bulletin.tlp)} ${item.bulletin.category} "${item.bulletin.title}"`
+        : `${tlpLabel(ctx, "red")} (content only via cordon get ${item.id})`;
+      return `${event.type} ${item.id} from ${item.issuer}: ${what}`;
+    }
+    case "sighting.reported":
+      return `sighting.reported on ${event.data.bulletin_id}: ${event.data.indicator} seen by ${event.data.reporter}`;
+    case "ping":
+      return `ping for subscription ${event.subscription_id}`;
+    default:
+      return `${(event as { type: string }).type}`;
+  }
+}
+
+function printWebhook(ctx: CommandContext, webhook: ReceivedWebhook): void {
+  if (ctx.json) {
+    ctx.print.jsonLine({
+      webhook_id: webhook.webhookId ?? null,
+      verified: webhook.verified,
+      duplicate: webhook.duplicate,
+      status: webhook.status,
+      ...(webhook.error === undefined
+        ? {}
+        : { error: { code: webhook.error.code, message: webhook.error.message } }),
+      ...(webhook.event === undefined ? {} : { event: webhook.event }),
+    });
+    return;
+  }
+  const c = ctx.print.out;
+  const time = new Date().toISOString().slice(11, 19);
+  if (!webhook.verified) {
+    ctx.print.line(
+      `${time} ${c.red("✘ refused (401)")} ${webhook.error?.message ?? ""} — webhook-id ${webhook.webhookId ?? "(none)"}`,
+    );
+    return;
+  }
+  if (webhook.duplicate) {
+    ctx.print.line(
+      `${time} ${c.dim(`↺ duplicate of ${webhook.webhookId} (already received; answered 200)`)}`,
+    );
+    return;
+  }
+  const checks = [webhook.checked.v1 && "v1 ✔", webhook.checked.v1a && "v1a ✔"]
+    .filter(Boolean)
+    .join(" ");
+  if (webhook.event !== undefined) {
+    ctx.print.line(
+      `${time} ${c.green("✔")} ${eventSummary(ctx, webhook.event)} [${checks}] ${c.dim(webhook.webhookId ?? "")}`,
+    );
+  }
+}
+
+async function saveRequest(dir: string, webhook: ReceivedWebhook): Promise<void> {
+  const id = (webhook.webhookId ?? "no-id").replace(/[^A-Za-z0-9._-]/g, "_");
+  const name = `${Date.now()}-${id}.http`;
+  await writeFile(
+    join(dir, name),
+    formatHttpMessage({
+      method: webhook.method,
+      path: webhook.path,
+      headers: webhook.headers,
+      body: webhook.body,
+    }),
+  );
+}
