@@ -96,4 +96,19 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
+  await waitUntilActive(client, tableName);
+}
+
+/**
+ * dynalite answers CreateTable with the table still CREATING and turns it ACTIVE a
+ * moment later; until then every item request fails with ResourceNotFoundException,
+ * which a busy machine does meet.
+ */
+async function waitUntilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the table ${tableName} did not become active`);
 }

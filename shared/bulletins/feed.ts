@@ -24,6 +24,12 @@ export const FEED_MAX_PAGE_BYTES = 4 * 1000 * 1000;
 /** Changes examined per request at most, so a caller who sees little cannot make a page expensive. */
 const MAX_SCAN = 1000;
 const SCAN_BATCH = 100;
+/**
+ * Once a page is full, one more visible change is all it looks for (to say has_more):
+ * it looks in batches this small, not SCAN_BATCH's full bulletins. A divisor of
+ * SCAN_BATCH and MAX_SCAN, so the scan budget ends where it always did.
+ */
+const PROBE_BATCH = 10;
 const CURSOR_PREFIX = "f1.";
 
 type Deps = Pick<HubDeps, "store" | "clock">;
@@ -44,7 +50,8 @@ export async function readFeedPage(
   let hasMore = false;
 
   scan: while (true) {
-    const entries = await deps.store.feed.readFeed(position, SCAN_BATCH);
+    const batch = items.length === limit ? PROBE_BATCH : SCAN_BATCH;
+    const entries = await deps.store.feed.readFeed(position, batch);
     const records = await deps.store.bulletins.getBulletins([
       ...new Set(entries.map((e) => e.bulletin_id)),
     ]);
@@ -70,7 +77,7 @@ export async function readFeedPage(
       position = entry.seq;
     }
     scanned += entries.length;
-    if (entries.length < SCAN_BATCH) break;
+    if (entries.length < batch) break;
     if (scanned >= MAX_SCAN) {
       hasMore = true;
       break;

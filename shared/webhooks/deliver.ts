@@ -7,6 +7,7 @@
  * subscription; a subscription whose deliveries have all failed for 5 days is
  * disabled too, with the reason for its owner to see.
  */
+import type { BulletinRecord } from "../bulletins/types.js";
 import { isVisibleTo } from "../bulletins/visibility.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
@@ -36,7 +37,13 @@ type Deps = Pick<
 >;
 
 export class Deliverer {
-  private readonly orgs = new Map<string, { org: Organisation | undefined; until: number }>();
+  /** Holds the read itself, so the attempts of one fan-out that miss together read once. */
+  private readonly orgs = new Map<
+    string,
+    { org: Promise<Organisation | undefined>; until: number }
+  >();
+  /** Reads of a bulletin in flight: a fan-out's attempts arrive together and share one. */
+  private readonly bulletinReads = new Map<string, Promise<BulletinRecord | undefined>>();
 
   constructor(private readonly deps: Deps) {}
 
@@ -157,7 +164,7 @@ export class Deliverer {
       if (sighting === undefined || sighting.bulletin_issuer !== org.id) return undefined;
       return sightingEventBody(record.event_at, subscription.id, sighting);
     }
-    const bulletin = await this.deps.store.bulletins.getBulletin(ref.bulletin_id);
+    const bulletin = await this.bulletin(ref.bulletin_id);
     const type = eventTypeOfChange(ref.change);
     // Checked again at the last moment: nothing reaches an organisation that may not see it.
     if (bulletin === undefined || type === undefined || !isVisibleTo(bulletin, org))
@@ -201,12 +208,31 @@ export class Deliverer {
     this.deps.logger.info("subscription disabled", { subscriptionId: subscription.id, reason });
   }
 
-  private async org(id: string): Promise<Organisation | undefined> {
+  private org(id: string): Promise<Organisation | undefined> {
     const cached = this.orgs.get(id);
     if (cached !== undefined && cached.until > Date.now()) return cached.org;
-    const org = await this.deps.store.orgs.getOrg(id);
+    const org = this.deps.store.orgs.getOrg(id);
     if (this.orgs.size > 10_000) this.orgs.clear();
-    this.orgs.set(id, { org, until: Date.now() + ORG_CACHE_MS });
+    const entry = { org, until: Date.now() + ORG_CACHE_MS };
+    this.orgs.set(id, entry);
+    // A failed read is not kept: the next attempt reads again.
+    org.catch(() => {
+      if (this.orgs.get(id) === entry) this.orgs.delete(id);
+    });
     return org;
+  }
+
+  /** The bulletin as it stands now; attempts asking while a read is in flight share it. */
+  private bulletin(id: string): Promise<BulletinRecord | undefined> {
+    let read = this.bulletinReads.get(id);
+    if (read === undefined) {
+      read = this.deps.store.bulletins.getBulletin(id);
+      this.bulletinReads.set(id, read);
+      const settled = () => {
+        if (this.bulletinReads.get(id) === read) this.bulletinReads.delete(id);
+      };
+      read.then(settled, settled);
+    }
+    return read;
   }
 }

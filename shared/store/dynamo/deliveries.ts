@@ -3,6 +3,7 @@
  * newest event first. While pending or retrying they sit on the outbox index, due
  * shortly after their next attempt, so a lost queue message is re-sent by the sweep.
  */
+import { coalesce } from "../../async/coalesce.js";
 import type { DeliveryRecord } from "../../subscriptions/types.js";
 import type { DeliveryKey, DeliveryStore, Page } from "../types.js";
 import { key, workShard } from "./keys.js";
@@ -12,6 +13,18 @@ import { decodeCursor, encodeCursor, type Item, recordOf, type Table } from "./t
 export const DELIVERY_GRACE_MS = 60_000;
 
 export class DynamoDeliveryStore implements DeliveryStore {
+  /**
+   * A fan-out's attempts each read and then save their one delivery, side by side:
+   * the reads (and the saves) made in one turn go to DynamoDB as one batch.
+   */
+  private readonly readTogether = coalesce((keys: DeliveryKey[]) =>
+    this.table.batchGet(keys.map((k) => key.delivery(k.subscription_id, k.event_at, k.webhook_id))),
+  );
+  private readonly saveTogether = coalesce((records: DeliveryRecord[]) =>
+    // Two saves of one delivery in a turn: the later one is what a sequence would leave.
+    this.table.batchPut([...new Map(records.map((r) => [deliveryId(r), itemOf(r)])).values()]),
+  );
+
   constructor(private readonly table: Table) {}
 
   async createDeliveries(
@@ -27,14 +40,17 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]> {
-    const items = await this.table.batchGet(
-      keys.map((k) => key.delivery(k.subscription_id, k.event_at, k.webhook_id)),
-    );
-    return items.map((item) => recordOf<DeliveryRecord>(item));
+    if (keys.length === 0) return [];
+    const wanted = new Set(keys.map(deliveryId));
+    const items = await this.readTogether(keys);
+    return items
+      .map((item) => recordOf<DeliveryRecord>(item))
+      .filter((record) => wanted.has(deliveryId(record)));
   }
 
   async saveDeliveries(records: readonly DeliveryRecord[]): Promise<void> {
-    await this.table.batchPut(records.map(itemOf));
+    if (records.length === 0) return;
+    await this.saveTogether(records);
   }
 
   async listDeliveries(
@@ -57,6 +73,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
       next: last === undefined ? undefined : encodeCursor(String(last.sk)),
     };
   }
+}
+
+function deliveryId(k: DeliveryKey): string {
+  return `${k.subscription_id}\n${k.event_at}\n${k.webhook_id}`;
 }
 
 export function deliveryKeyOf(record: DeliveryRecord): DeliveryKey {

@@ -1,11 +1,16 @@
 /** Subscriptions live in their organisation's partition and on the listing index for fan-out. */
+
+import { coalesce } from "../../async/coalesce.js";
 import type { SubscriptionRecord } from "../../subscriptions/types.js";
 import type { SubscriptionChanges, SubscriptionStore } from "../types.js";
-import { key, LIST_SUBSCRIPTIONS } from "./keys.js";
+import { type ItemKey, key, LIST_SUBSCRIPTIONS } from "./keys.js";
 import { recordOf, type Table } from "./table.js";
 import { LIST_INDEX } from "./table-definition.js";
 
 export class DynamoSubscriptionStore implements SubscriptionStore {
+  /** A fan-out's attempts each read their subscription side by side: one batch per turn. */
+  private readonly readTogether = coalesce((keys: ItemKey[]) => this.table.batchGet(keys));
+
   constructor(private readonly table: Table) {}
 
   async putSubscription(record: SubscriptionRecord): Promise<void> {
@@ -19,7 +24,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async getSubscription(orgId: string, id: string): Promise<SubscriptionRecord | undefined> {
-    const item = await this.table.get(key.subscription(orgId, id));
+    const wanted = key.subscription(orgId, id);
+    const items = await this.readTogether([wanted]);
+    const item = items.find((found) => found.pk === wanted.pk && found.sk === wanted.sk);
     return item === undefined ? undefined : recordOf<SubscriptionRecord>(item);
   }
 

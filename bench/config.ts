@@ -1,0 +1,79 @@
+/**
+ * Benchmark sizes, read once from the environment. `BENCH_QUICK=1` shrinks every
+ * stage for a smoke run of a minute or so; each size can also be set on its own.
+ */
+
+export interface BenchConfig {
+  quick: boolean;
+  /** Bulletins published in the publish stage (10 indicators each). */
+  publishCount: number;
+  publishConcurrency: number;
+  indicatorsPerBulletin: number;
+  /** Screening calls of 1,000 inputs each. */
+  screenBatches: number;
+  screenBatchSize: number;
+  /** Inputs per batch that name a published indicator (1% of 1,000 = 10). */
+  screenHitsPerBatch: number;
+  /** Feed pages read (each of `feedPageSize` items, walking the feed again from the start). */
+  feedPages: number;
+  feedPageSize: number;
+  /** Subscriber counts for the fan-out stage, and publishes per count. */
+  fanoutTiers: number[];
+  fanoutRuns: number;
+  /** Fresh-process imports per Lambda bundle. */
+  coldStartRuns: number;
+  /** Run the hub with --cpu-prof and write its profile next to the results. */
+  profile: boolean;
+  /** Extra `node` flags for the hub (BENCH_HUB_NODE_FLAGS, space-separated), e.g. a heap limit. */
+  hubNodeFlags: string[];
+  /** Where latest.json (and profiles) go. */
+  resultsDir: string;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, not ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function intList(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const values = raw.split(",").map((part) => Number(part.trim()));
+  if (values.some((value) => !Number.isSafeInteger(value) || value <= 0 || value > 1000)) {
+    throw new Error(
+      `${name} must be a comma-separated list of 1..1000, not ${JSON.stringify(raw)}`,
+    );
+  }
+  return values;
+}
+
+function flag(name: string): boolean {
+  const raw = process.env[name];
+  return raw !== undefined && raw !== "" && raw !== "0" && raw.toLowerCase() !== "false";
+}
+
+export function readBenchConfig(): BenchConfig {
+  const quick = flag("BENCH_QUICK");
+  return {
+    quick,
+    publishCount: positiveInt("BENCH_PUBLISH_COUNT", quick ? 100 : 400),
+    publishConcurrency: positiveInt("BENCH_PUBLISH_CONCURRENCY", 8),
+    indicatorsPerBulletin: positiveInt("BENCH_INDICATORS", 10),
+    screenBatches: positiveInt("BENCH_SCREEN_BATCHES", quick ? 6 : 30),
+    screenBatchSize: 1000,
+    screenHitsPerBatch: 10,
+    feedPages: positiveInt("BENCH_FEED_PAGES", quick ? 10 : 60),
+    feedPageSize: 100,
+    fanoutTiers: intList("BENCH_FANOUT_TIERS", quick ? [10, 100] : [10, 100, 1000]),
+    fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
+    coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
+    profile: flag("BENCH_PROFILE"),
+    hubNodeFlags: (process.env.BENCH_HUB_NODE_FLAGS ?? "").split(/\s+/).filter((f) => f !== ""),
+    resultsDir: process.env.BENCH_RESULTS_DIR ?? "bench/results",
+  };
+}
