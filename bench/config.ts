@@ -2,6 +2,7 @@
  * Benchmark sizes, read once from the environment. `BENCH_QUICK=1` shrinks every
  * stage for a smoke run of a minute or so; each size can also be set on its own.
  */
+import { readFileSync } from "node:fs";
 
 export interface BenchConfig {
   quick: boolean;
@@ -57,6 +58,20 @@ function flag(name: string): boolean {
   return raw !== undefined && raw !== "" && raw !== "0" && raw.toLowerCase() !== "false";
 }
 
+/**
+ * The `node` flags `npm start` runs the hub with (package.json's start script), so the
+ * bench measures the hub as users run it.
+ */
+function startScriptNodeFlags(): string[] {
+  const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = (scripts.start ?? "").split(/\s+/);
+  return words
+    .slice(words.indexOf("node") + 1, words.indexOf("--import"))
+    .filter((w) => w.startsWith("--"));
+}
+
 export function readBenchConfig(): BenchConfig {
   const quick = flag("BENCH_QUICK");
   return {
@@ -73,7 +88,10 @@ export function readBenchConfig(): BenchConfig {
     fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
     coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
     profile: flag("BENCH_PROFILE"),
-    hubNodeFlags: (process.env.BENCH_HUB_NODE_FLAGS ?? "").split(/\s+/).filter((f) => f !== ""),
+    hubNodeFlags:
+      process.env.BENCH_HUB_NODE_FLAGS === undefined
+        ? startScriptNodeFlags()
+        : process.env.BENCH_HUB_NODE_FLAGS.split(/\s+/).filter((f) => f !== ""),
     resultsDir: process.env.BENCH_RESULTS_DIR ?? "bench/results",
   };
 }

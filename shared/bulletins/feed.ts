@@ -65,7 +65,7 @@ export async function readFeedPage(
           break scan;
         }
         const item = toSharedView(record, now);
-        const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+        const size = sizeBound(record);
         if (items.length > 0 && bytes + size > FEED_MAX_PAGE_BYTES) {
           hasMore = true;
           break scan;
@@ -108,6 +108,15 @@ function nextCursor(
     return encodeFeedCursor(hasMore ? lastReturned : scannedTo);
   if (hasMore && scannedTo > start) return encodeFeedCursor(scannedTo);
   return given ?? encodeFeedCursor(start);
+}
+
+/**
+ * An upper bound of an item's bytes in the page, without serialising it twice: its
+ * JWS, the payload decoded from it (re-serialised JSON is never longer than the
+ * compact JSON signed), the receipt and the few members around them.
+ */
+function sizeBound(record: BulletinRecord): number {
+  return record.jws.length + Math.ceil((record.jws.length * 3) / 4) + record.receipt.length + 1024;
 }
 
 /** Whether this feed position is the change's own (claiming it if nobody has). */

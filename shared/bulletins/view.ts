@@ -1,12 +1,16 @@
 /** The served shapes of a bulletin (DESIGN §9): the full view and the TLP:RED notice. */
-import { decodeBulletinJws } from "../signatures/bulletin-jws.js";
 import type { BulletinPayload } from "./schema.js";
 import { effectiveStatus } from "./status.js";
 import type { BulletinRecord, BulletinView, RedNotice } from "./types.js";
 
-/** The payload as the publisher signed it, read back from the stored JWS. */
+/**
+ * The payload as the publisher signed it, read back from the stored JWS. It was
+ * decoded strictly and validated when the hub accepted it, so reading it back (on
+ * every feed page and webhook) is a plain parse.
+ */
 export function payloadOf(record: Pick<BulletinRecord, "jws">): BulletinPayload {
-  return decodeBulletinJws(record.jws).payload as BulletinPayload;
+  const payload = record.jws.slice(record.jws.indexOf(".") + 1, record.jws.lastIndexOf("."));
+  return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as BulletinPayload;
 }
 
 export function toBulletinView(record: BulletinRecord, now: Date): BulletinView {
