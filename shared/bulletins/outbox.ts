@@ -39,7 +39,7 @@ export async function advanceBulletin(deps: Deps, id: string): Promise<void> {
     if (state.indexed !== true) {
       await deps.store.bulletins.setIndexedStatus(
         summariseIndicators(payloadOf(record)).normalised,
-        id,
+        record,
         record.status,
       );
       await deps.store.bulletins.markIndexed(id, change);

@@ -100,6 +100,7 @@ export async function publishBulletin(
     received_at: record.received_at,
     status: "pending",
     recipients: record.recipients,
+    content_sha256: sha,
   });
   if (!(await deps.store.bulletins.commitBulletin(record, outboxDue(now)))) {
     // Another request committed this id between our read and our commit.

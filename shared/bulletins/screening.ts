@@ -43,10 +43,12 @@ export async function screen(
     );
     if (live.length > 0) candidates.set(indicator, live);
   }
-  const confirmed = await confirmPending(deps, [...candidates.values()].flat());
+  const committed = await committedContents(deps, [...candidates.values()].flat());
   const matchesOf = (indicator: string): ScreenMatch[] =>
     (candidates.get(indicator) ?? [])
-      .filter((entry) => entry.status === "active" || confirmed.has(entry.id))
+      .filter(
+        (entry) => entry.status === "active" || committed.get(entry.id) === entry.content_sha256,
+      )
       .sort(newestFirst)
       .map(toMatch);
 
@@ -80,17 +82,18 @@ export async function screen(
 /**
  * Index entries are written `pending` before their bulletin commits, and the outbox
  * mirrors the committed status into them right after. A pending entry is therefore a
- * publish in flight or one that never committed: only its bulletin item can tell
+ * publish in flight or one that never committed — perhaps one that lost a race on the
+ * same id with other content: only the bulletin item can tell, by its content hash
  * (and whether it is still active).
  */
-async function confirmPending(
+async function committedContents(
   deps: Pick<HubDeps, "store">,
   entries: IndexedBulletin[],
-): Promise<Set<string>> {
+): Promise<Map<string, string>> {
   const pending = [
     ...new Set(entries.filter((entry) => entry.status === "pending").map((entry) => entry.id)),
   ];
-  return pending.length === 0 ? new Set() : deps.store.bulletins.activeIds(pending);
+  return pending.length === 0 ? new Map() : deps.store.bulletins.activeContents(pending);
 }
 
 function newestFirst(a: IndexedBulletin, b: IndexedBulletin): number {

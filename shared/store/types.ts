@@ -59,6 +59,11 @@ export type IndexedBulletin = Pick<
 > & {
   /** `pending` until the outbox mirrors the committed status: a pending entry is confirmed before use. */
   status: StoredStatus | "pending";
+  /**
+   * Of the payload this entry was written for. Two publishes racing on one id with
+   * other content each write entries ahead; only the committed content's are real.
+   */
+  content_sha256: string;
 };
 
 /** A change that holds a place in the feed. */
@@ -84,6 +89,9 @@ export interface DeliveryKey {
   webhook_id: string;
 }
 
+/** Which index entry: the bulletin and the content it was written for. */
+export type IndexedRef = Pick<IndexedBulletin, "id" | "content_sha256">;
+
 export interface BulletinStore {
   getBulletin(id: string): Promise<BulletinRecord | undefined>;
   /** Full records, for the feed. Missing ids are absent from the map. */
@@ -96,11 +104,18 @@ export interface BulletinStore {
    */
   indexBulletin(normalised: readonly string[], entry: IndexedBulletin): Promise<void>;
   /** Mirrors a status change into the index entries of the bulletin. */
-  setIndexedStatus(normalised: readonly string[], id: string, status: StoredStatus): Promise<void>;
+  setIndexedStatus(
+    normalised: readonly string[],
+    entry: IndexedRef,
+    status: StoredStatus,
+  ): Promise<void>;
   /** The index entries of each indicator (batched reads). Indicators never named are absent. */
   lookupIndicators(normalised: readonly string[]): Promise<Map<string, IndexedBulletin[]>>;
-  /** Which of these bulletins are committed and active (the index is written ahead of the commit). */
-  activeIds(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * The committed content of each of these bulletins that is active, by id (the index
+   * is written ahead of the commit, so a pending entry is real only if it matches).
+   */
+  activeContents(ids: readonly string[]): Promise<Map<string, string>>;
   /** The commit point of a publish. False when the id exists. */
   commitBulletin(record: BulletinRecord, workDue: string): Promise<boolean>;
   /** The commit point of a revocation: false unless the issuer matches and it is not already revoked. */

@@ -11,7 +11,7 @@ import type {
   Revocation,
   StoredStatus,
 } from "../../bulletins/types.js";
-import type { BulletinStore, IndexedBulletin } from "../types.js";
+import type { BulletinStore, IndexedBulletin, IndexedRef } from "../types.js";
 import { INDICATOR_PREFIX, key, OVERFLOW_PREFIX, workShard } from "./keys.js";
 import { projectionOf, recordOf, type Table } from "./table.js";
 
@@ -58,7 +58,7 @@ export class DynamoBulletinStore implements BulletinStore {
         await this.table.updateIf({
           Key: key.indicatorHead(indicator),
           UpdateExpression: "SET #entry = :entry, kind = :kind",
-          ExpressionAttributeNames: { "#entry": entryAttribute(entry.id) },
+          ExpressionAttributeNames: { "#entry": entryAttribute(entry) },
           ExpressionAttributeValues: { ":entry": entry, ":kind": "indicator" },
         });
       } catch (error) {
@@ -66,7 +66,7 @@ export class DynamoBulletinStore implements BulletinStore {
         // A much-named indicator (a mixer's contract, say): the head is full, so this
         // entry gets an item of its own and the head says to look for such items.
         await this.table.put({
-          ...key.indicatorOverflow(indicator, entry.id),
+          ...key.indicatorOverflow(indicator, entryAttribute(entry)),
           kind: "indicator-overflow",
           entry,
         });
@@ -81,7 +81,7 @@ export class DynamoBulletinStore implements BulletinStore {
 
   async setIndexedStatus(
     normalised: readonly string[],
-    id: string,
+    entry: IndexedRef,
     status: StoredStatus,
   ): Promise<void> {
     await mapConcurrent(unique(normalised), INDEX_WRITE_CONCURRENCY, async (indicator) => {
@@ -89,12 +89,12 @@ export class DynamoBulletinStore implements BulletinStore {
         Key: key.indicatorHead(indicator),
         UpdateExpression: "SET #entry.#status = :status",
         ConditionExpression: "attribute_exists(#entry)",
-        ExpressionAttributeNames: { "#entry": entryAttribute(id), "#status": "status" },
+        ExpressionAttributeNames: { "#entry": entryAttribute(entry), "#status": "status" },
         ExpressionAttributeValues: { ":status": status },
       });
       if (inHead) return;
       await this.table.updateIf({
-        Key: key.indicatorOverflow(indicator, id),
+        Key: key.indicatorOverflow(indicator, entryAttribute(entry)),
         UpdateExpression: "SET #entry.#status = :status",
         ConditionExpression: "attribute_exists(pk)",
         ExpressionAttributeNames: { "#entry": "entry", "#status": "status" },
@@ -126,9 +126,16 @@ export class DynamoBulletinStore implements BulletinStore {
     return found;
   }
 
-  async activeIds(ids: readonly string[]): Promise<Set<string>> {
-    const items = await this.table.batchGet(ids.map(key.bulletin), projectionOf(["id", "status"]));
-    return new Set(items.filter((item) => item.status === "active").map((item) => String(item.id)));
+  async activeContents(ids: readonly string[]): Promise<Map<string, string>> {
+    const items = await this.table.batchGet(
+      ids.map(key.bulletin),
+      projectionOf(["id", "status", "content_sha256"]),
+    );
+    return new Map(
+      items
+        .filter((item) => item.status === "active")
+        .map((item) => [String(item.id), String(item.content_sha256)]),
+    );
   }
 
   commitBulletin(record: BulletinRecord, workDue: string): Promise<boolean> {
@@ -245,8 +252,9 @@ function byId<T extends { id: string }>(records: T[]): Map<string, T> {
   return new Map(records.map((record) => [record.id, record]));
 }
 
-function entryAttribute(bulletinId: string): string {
-  return `${ENTRY_PREFIX}${bulletinId}`;
+/** One entry per bulletin and content: a racing publish of the same id cannot overwrite the committed one's. */
+function entryAttribute(entry: IndexedRef): string {
+  return `${ENTRY_PREFIX}${entry.id}_${entry.content_sha256.slice(0, 32)}`;
 }
 
 function unique(values: readonly string[]): string[] {

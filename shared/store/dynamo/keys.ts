@@ -22,9 +22,9 @@ export const key = {
     pk: `${INDICATOR_PREFIX}${normalised}`,
     sk: "HEAD",
   }),
-  indicatorOverflow: (normalised: string, bulletinId: string): ItemKey => ({
+  indicatorOverflow: (normalised: string, entry: string): ItemKey => ({
     pk: `${INDICATOR_PREFIX}${normalised}`,
-    sk: `${OVERFLOW_PREFIX}${bulletinId}`,
+    sk: `${OVERFLOW_PREFIX}${entry}`,
   }),
   feed: (seq: number): ItemKey => ({ pk: "FEED", sk: String(seq).padStart(SEQ_WIDTH, "0") }),
   subscription: (orgId: string, id: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `SUB#${id}` }),
