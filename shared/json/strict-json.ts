@@ -9,9 +9,17 @@
 export type StrictJsonFailure =
   | { ok: false; kind: "encoding"; pointer: ""; message: string }
   | { ok: false; kind: "syntax"; pointer: ""; message: string }
+  | { ok: false; kind: "depth"; pointer: ""; message: string }
   | { ok: false; kind: "duplicate" | "surrogate"; pointer: string; message: string };
 
 export type StrictJsonResult = { ok: true; value: unknown } | StrictJsonFailure;
+
+/**
+ * The deepest nesting accepted. Nothing Cordon reads nests beyond a handful of
+ * levels; a document thousands deep only exists to exhaust a recursive reader
+ * (JSON.stringify of it overflows the stack), so it is refused as unreadable.
+ */
+export const MAX_JSON_DEPTH = 64;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -98,6 +106,14 @@ function findDuplicateOrSurrogate(text: string): StrictJsonFailure | undefined {
       continue;
     }
     if (ch === "{" || ch === "[") {
+      if (stack.length >= MAX_JSON_DEPTH) {
+        return {
+          ok: false,
+          kind: "depth",
+          pointer: "",
+          message: `The document nests deeper than ${MAX_JSON_DEPTH} levels.`,
+        };
+      }
       const parent = stack[stack.length - 1];
       stack.push({
         kind: ch === "{" ? "object" : "array",

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  MAX_JSON_DEPTH,
   parseStrictJson,
   parseStrictJsonBytes,
   toPointer,
@@ -83,5 +84,13 @@ describe("parseStrictJson", () => {
         },
       ),
     );
+  });
+
+  it("accepts nesting to the limit and refuses one level more", () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+    expect(parseStrictJson(nested(MAX_JSON_DEPTH)).ok).toBe(true);
+    const deeper = parseStrictJson(`{"a":${nested(MAX_JSON_DEPTH)}}`);
+    expect(deeper).toMatchObject({ ok: false, kind: "depth" });
+    expect(parseStrictJson(nested(100_000))).toMatchObject({ ok: false, kind: "depth" });
   });
 });
