@@ -27,7 +27,7 @@ export class DynamoSightingStore implements SightingStore {
     cursor: string | undefined,
   ): Promise<Page<SightingRecord>> {
     const pk = key.bulletin(bulletinId).pk;
-    const after = decodeCursor(cursor);
+    const after = decodeCursor(cursor, (sk) => sk.startsWith("SIG#"));
     const { items, last } = await this.table.query({
       KeyConditionExpression: "pk = :pk AND begins_with(sk, :sig)",
       ExpressionAttributeValues: { ":pk": pk, ":sig": "SIG#" },

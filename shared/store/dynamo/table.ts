@@ -37,6 +37,7 @@ export class Table {
   ) {}
 
   async get(key: ItemKey, projection?: Projection): Promise<Item | undefined> {
+    if (!isStorableKey(key)) return undefined;
     const output = await this.client.send(
       new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true, ...projection }),
     );
@@ -56,6 +57,7 @@ export class Table {
 
   /** Deletes an item that exists: false when there was none. */
   async deleteIfExists(key: ItemKey): Promise<boolean> {
+    if (!isStorableKey(key)) return false;
     try {
       await this.client.send(
         new DeleteCommand({
@@ -77,6 +79,7 @@ export class Table {
 
   /** Conditional update: false when the condition failed. */
   async updateIf(input: Omit<UpdateCommandInput, "TableName">): Promise<boolean> {
+    if (!isStorableKey(input.Key as ItemKey)) return false;
     try {
       await this.client.send(new UpdateCommand({ TableName: this.name, ...input }));
       return true;
@@ -107,7 +110,8 @@ export class Table {
 
   /** BatchGetItem in chunks of 100, run concurrently, retrying unprocessed keys. */
   async batchGet(keys: readonly ItemKey[], projection?: Projection): Promise<Item[]> {
-    const unique = uniqueKeys(keys);
+    // A key no item can have is left out: sent, it would fail the whole batch.
+    const unique = uniqueKeys(keys).filter(isStorableKey);
     const chunks = chunk(unique, BATCH_GET_SIZE);
     const results = await mapConcurrent(chunks, BATCH_CONCURRENCY, (part) =>
       this.batchGetChunk(part, projection),
@@ -190,7 +194,35 @@ export function encodeCursor(sk: string): string {
   return Buffer.from(JSON.stringify({ sk }), "utf8").toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined): string | undefined {
+/** DynamoDB's bounds on key attributes: a request naming a longer key fails outright. */
+const MAX_PARTITION_KEY_BYTES = 2048;
+const MAX_SORT_KEY_BYTES = 1024;
+
+/**
+ * Whether an item could have this key. Ids from a request's path reach keys as they
+ * came; one past DynamoDB's bounds names no item, so it is answered as missing
+ * rather than sent to fail the request.
+ */
+function isStorableKey(key: ItemKey): boolean {
+  return (
+    typeof key.pk === "string" &&
+    typeof key.sk === "string" &&
+    key.pk !== "" &&
+    key.sk !== "" &&
+    Buffer.byteLength(key.pk, "utf8") <= MAX_PARTITION_KEY_BYTES &&
+    Buffer.byteLength(key.sk, "utf8") <= MAX_SORT_KEY_BYTES
+  );
+}
+
+/**
+ * The sort key a cursor carries. A caller can craft one, so it must also be a key the
+ * query could have returned (`within`, e.g. the query's `begins_with`): DynamoDB fails
+ * a query whose start key is empty, too long or outside its key condition.
+ */
+export function decodeCursor(
+  cursor: string | undefined,
+  within: (sk: string) => boolean = () => true,
+): string | undefined {
   if (cursor === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -198,7 +230,10 @@ export function decodeCursor(cursor: string | undefined): string | undefined {
       typeof parsed === "object" &&
       parsed !== null &&
       "sk" in parsed &&
-      typeof parsed.sk === "string"
+      typeof parsed.sk === "string" &&
+      parsed.sk !== "" &&
+      Buffer.byteLength(parsed.sk, "utf8") <= MAX_SORT_KEY_BYTES &&
+      within(parsed.sk)
     ) {
       return parsed.sk;
     }
