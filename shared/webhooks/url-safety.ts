@@ -120,8 +120,16 @@ const SPECIAL_V4 = [
   "203.0.113.0/24",
 ].map((cidr) => ipaddr.IPv4.parseCIDR(cidr));
 
+/**
+ * IPv6 blocks ipaddr.js calls unicast that still embed an IPv4 address: the deprecated
+ * IPv4-compatible form `::a.b.c.d` (RFC 4291 §2.5.5.1), e.g. `[::127.0.0.1]` or
+ * `[::a9fe:a9fe]` for the metadata service. Nothing legitimate uses it.
+ */
+const SPECIAL_V6 = ["::/96"].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+
 function isSpecialPurpose(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
-  if (address.kind() !== "ipv4") return false;
+  if (address.kind() === "ipv6")
+    return SPECIAL_V6.some((cidr) => (address as ipaddr.IPv6).match(cidr));
   const v4 = address as ipaddr.IPv4;
   return SPECIAL_V4.some((cidr) => v4.match(cidr));
 }

@@ -36,6 +36,8 @@ describe("webhook URL safety (SSRF)", () => {
     ["link-local IPv6", "https://[fe80::1]/"],
     ["unique-local IPv6", "https://[fc00::1]/"],
     ["NAT64 of loopback", "https://[64:ff9b::7f00:1]/"],
+    ["IPv4-compatible IPv6 of loopback", "https://[::127.0.0.1]/hook"],
+    ["IPv4-compatible IPv6 of metadata (hex)", "https://[::a9fe:a9fe]/"],
     ["documentation range", "https://192.0.2.10/"],
     ["broadcast", "https://255.255.255.255/"],
   ])("refuses %s (%s)", async (_label, url) => {
@@ -53,6 +55,10 @@ describe("webhook URL safety (SSRF)", () => {
     ).rejects.toThrow(UnsafeUrlError);
     await expect(
       checkWebhookUrl("https://mixed.example/x", strict, resolvesTo("93.184.216.34", "10.1.2.3")),
+    ).rejects.toThrow(UnsafeUrlError);
+    // An AAAA record in the deprecated IPv4-compatible form of the metadata address.
+    await expect(
+      checkWebhookUrl("https://aaaa.example/x", strict, resolvesTo("::a9fe:a9fe")),
     ).rejects.toThrow(UnsafeUrlError);
   });
 
