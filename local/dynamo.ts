@@ -3,10 +3,13 @@
  * the same key schema and indexes the CDK stack declares.
  */
 import {
+  type AttributeValue,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  PutItemCommand,
   ResourceNotFoundException,
+  ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import {
@@ -111,4 +114,33 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`the table ${tableName} did not become active`);
+}
+
+/**
+ * dynalite keeps an item's index entries itself, not atomically with the item: a put
+ * deletes the old entries, writes the new ones, then the item. A process killed in
+ * between leaves an item that its indexes no longer list — on the outbox index, work
+ * the sweeper never sees again; on the listing index, a subscription fan-out never
+ * meets. At start, before anything reads them, every item an index should list is put
+ * again as it stands, which rewrites its entries. Answers how many items were put.
+ */
+export async function repairIndexes(client: DynamoDBClient, tableName: string): Promise<number> {
+  let start: Record<string, AttributeValue> | undefined;
+  let repaired = 0;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ExclusiveStartKey: start,
+        FilterExpression: "attribute_exists(#w) OR attribute_exists(#l)",
+        ExpressionAttributeNames: { "#w": WORK_INDEX.partitionKey, "#l": LIST_INDEX.partitionKey },
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
+      repaired += 1;
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return repaired;
 }

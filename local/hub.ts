@@ -28,7 +28,7 @@ import {
   loadOrCreateSealingKey,
   openDataDir,
 } from "./data-dir.js";
-import { LOCAL_TABLE, startEmbeddedDynamo } from "./dynamo.js";
+import { LOCAL_TABLE, repairIndexes, startEmbeddedDynamo } from "./dynamo.js";
 import { SqsEventSource } from "./event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
@@ -100,6 +100,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
 
   // Everything on the outbox is stale at start: whatever was in flight died with
   // the last process, and its in-memory queue with it.
+  // A kill can also leave index entries behind their items (see repairIndexes).
+  if (!options.inMemory) await repairIndexes(dynamo.client, LOCAL_TABLE);
   const recovered = await sweepAll(deps, new Date(Date.now() + STARTUP_SWEEP_HORIZON_MS));
   if (recovered > 0)
     logger.info("re-drove outbox items left by the last run", { items: recovered });

@@ -35,9 +35,11 @@ export async function sweep(deps: Deps, before: Date = deps.clock.now()): Promis
     deliveries: 0,
     more: items.length === SWEEP_BATCH,
   };
-  // Past `before` as well as past now, so that a sweep of everything up to `before` never meets its own items again.
+  // At least `before` (the index query is `due < before`), so a sweep of everything up to
+  // `before` never meets its own items again; and no further, so that a start-up sweep
+  // right after another (a second crash) still meets what the first one re-drove.
   const postponeTo = new Date(
-    Math.max(deps.clock.now().getTime(), before.getTime()) + SWEEP_POSTPONE_MS,
+    Math.max(deps.clock.now().getTime() + SWEEP_POSTPONE_MS, before.getTime()),
   ).toISOString();
   await mapConcurrent(items, SWEEP_CONCURRENCY, async (item) => {
     try {
