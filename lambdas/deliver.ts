@@ -3,13 +3,11 @@
  * wait (a retry, or a message that came early) is reported as failed after its
  * visibility timeout was set to the wait, so SQS hands it back when it is due.
  */
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { parseDeliveryMessage } from "../shared/queue/messages.js";
 import { Deliverer } from "../shared/webhooks/deliver.js";
-import type { SqsHandler } from "./fanout.js";
 import { lambdaEntry } from "./runtime.js";
+import { type SqsHandler, sqsBatchHandler } from "./sqs-batch.js";
 
 /** Not a fault: the way a record says "give me back later". */
 class RetryLater extends Error {
@@ -18,17 +16,10 @@ class RetryLater extends Error {
 
 export function createDeliverHandler(deps: HubDeps): SqsHandler {
   const deliverer = new Deliverer(deps);
-  const recordHandler = async (record: SQSRecord) => {
+  return sqsBatchHandler(async (record) => {
     const result = await deliverer.attempt(parseDeliveryMessage(record.body), record.receiptHandle);
     if (result === "retry-later") throw new RetryLater("the delivery waits for its next attempt");
-  };
-  return (event, context) =>
-    // A processor per batch: it keeps the batch's state, and the local runtime hands
-    // batches to one handler from several pollers at once (Lambda, one at a time).
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+  });
 }
 
 export const handler = lambdaEntry(createDeliverHandler);

@@ -14,7 +14,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import type { SqsHandler } from "../lambdas/fanout.js";
+import type { SqsHandler } from "../lambdas/sqs-batch.js";
 import type { Logger } from "../shared/observability/types.js";
 import { LOCAL_REGION } from "./dynamo.js";
 import { lambdaContext } from "./http-adapter.js";
