@@ -5,7 +5,6 @@
  * about structure, not about a bad signature.
  */
 
-import { createHash, createHmac, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
 import { expect, vi } from "vitest";
 import { SignatureError, type SignatureErrorCode } from "../../../shared/signatures/errors.js";
 import { generateSigningKey } from "../../../shared/signatures/keys.js";
@@ -20,46 +19,14 @@ import type {
   PublicJwk,
   SigningKey,
 } from "../../../shared/signatures/types.js";
+import { sha256B64u, signRaw } from "../../helpers/forge.js";
+
+export { b64u, sha256B64u, signHs256, signRaw, signRs256 } from "../../helpers/forge.js";
 
 export const NOW = new Date("2026-11-25T12:00:00Z");
 export const NOW_SECONDS = Math.floor(NOW.getTime() / 1000);
 export const AUDIENCE = "https://cordon.example";
 export const ISS = "trm";
-
-export function b64u(input: string | Uint8Array): string {
-  return Buffer.from(typeof input === "string" ? Buffer.from(input, "utf8") : input).toString(
-    "base64url",
-  );
-}
-
-export function sha256B64u(input: string | Uint8Array): string {
-  return createHash("sha256").update(input).digest("base64url");
-}
-
-/** Signs `header.payload` (both raw JSON text) as Ed25519 or ES256, with node:crypto. */
-export function signRaw(headerJson: string, payloadJson: string, key: SigningKey): string {
-  const signingInput = `${b64u(headerJson)}.${b64u(payloadJson)}`;
-  const privateKey = createPrivateKey({ key: { ...key.privateJwk }, format: "jwk" });
-  const signature =
-    key.privateJwk.kty === "OKP"
-      ? sign(null, Buffer.from(signingInput), privateKey)
-      : sign("sha256", Buffer.from(signingInput), { key: privateKey, dsaEncoding: "ieee-p1363" });
-  return `${signingInput}.${b64u(signature)}`;
-}
-
-/** HS256 over `header.payload` with `secret`: the public-key-as-HMAC-secret confusion. */
-export function signHs256(headerJson: string, payloadJson: string, secret: Uint8Array): string {
-  const signingInput = `${b64u(headerJson)}.${b64u(payloadJson)}`;
-  const mac = createHmac("sha256", secret).update(signingInput).digest();
-  return `${signingInput}.${b64u(mac)}`;
-}
-
-/** RS256 with a fresh 2048-bit RSA key. */
-export function signRs256(headerJson: string, payloadJson: string): string {
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const signingInput = `${b64u(headerJson)}.${b64u(payloadJson)}`;
-  return `${signingInput}.${b64u(sign("sha256", Buffer.from(signingInput), privateKey))}`;
-}
 
 export interface TestKey<J extends PublicJwk = PublicJwk> {
   signingKey: SigningKey;

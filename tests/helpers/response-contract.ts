@@ -1,0 +1,72 @@
+/**
+ * What every answer of the hub must look like, whatever was asked (DESIGN §7, §9):
+ * never a 5xx, errors as problem+json with `status` equal to the HTTP status, a 422
+ * naming at least one field, a 405 with Allow, nothing in any body that betrays the
+ * implementation (stack frames, file paths), and an answer within a second.
+ */
+import type { RawAnswer } from "./raw-http.js";
+
+export const SLOWEST_ANSWER_MS = 1000;
+
+/** Marks of a leaked stack trace or source path. */
+const LEAK_PATTERNS: readonly RegExp[] = [
+  /\bat\s+[\w$.<>]+\s+\(/, // "at fn (" — a stack frame
+  /\bat\s+(?:file:\/\/|\/|node:)/, // "at /path" — an anonymous frame
+  /node:internal/,
+  /node_modules/,
+  /file:\/\//,
+  /(?:^|[\s"'(])\/(?:[\w.-]+\/)+[\w.-]+\.(?:[cm]?[jt]s|json)\b/, // an absolute source path
+  /\b(?:[\w-]+\/)+[\w-]+\.[cm]?ts:\d+/, // a relative source path with a line number
+  /\b(?:TypeError|ReferenceError|SyntaxError|RangeError):/,
+  /ValidationException|ConditionalCheckFailed|ResourceNotFoundException/,
+];
+
+/** The ways `answer` breaks the contract; empty when it keeps it. */
+export function contractViolations(answer: RawAnswer): string[] {
+  const violations: string[] = [];
+  if (answer.status >= 500) violations.push(`answered ${answer.status}`);
+  if (answer.ms > SLOWEST_ANSWER_MS) violations.push(`took ${Math.round(answer.ms)} ms`);
+  for (const pattern of LEAK_PATTERNS) {
+    if (pattern.test(answer.text)) violations.push(`body matches ${pattern}: ${answer.text}`);
+  }
+  if (answer.status >= 400) violations.push(...problemViolations(answer));
+  return violations;
+}
+
+function problemViolations(answer: RawAnswer): string[] {
+  const violations: string[] = [];
+  const type = String(answer.headers["content-type"] ?? "");
+  if (!type.startsWith("application/problem+json"))
+    violations.push(`a ${answer.status} with content-type "${type}"`);
+  const problem = answer.json as Record<string, unknown> | undefined;
+  if (typeof problem !== "object" || problem === null || Array.isArray(problem)) {
+    violations.push(`a ${answer.status} whose body is not a JSON object: ${answer.text}`);
+    return violations;
+  }
+  for (const member of ["type", "title", "detail"]) {
+    if (typeof problem[member] !== "string" || problem[member] === "")
+      violations.push(`problem.${member} is missing: ${answer.text}`);
+  }
+  if (problem.status !== answer.status)
+    violations.push(`problem.status ${String(problem.status)} ≠ HTTP ${answer.status}`);
+  if (answer.status === 422) {
+    const errors = problem.errors;
+    if (
+      !Array.isArray(errors) ||
+      errors.length === 0 ||
+      !errors.every(
+        (e: unknown) =>
+          typeof e === "object" &&
+          e !== null &&
+          typeof (e as { pointer?: unknown }).pointer === "string" &&
+          typeof (e as { message?: unknown }).message === "string",
+      )
+    )
+      violations.push(`a 422 without errors[{pointer, message}]: ${answer.text}`);
+  }
+  if (answer.status === 405 && answer.headers.allow === undefined)
+    violations.push("a 405 without Allow");
+  if (answer.status === 401 && answer.headers["www-authenticate"] === undefined)
+    violations.push("a 401 without WWW-Authenticate");
+  return violations;
+}
