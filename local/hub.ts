@@ -63,8 +63,13 @@ export interface LocalHub {
 
 export const DEFAULT_AUDIENCE = "cordon";
 const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
-/** Covers every outbox grace period, so the start-up sweep meets everything in flight. */
-const STARTUP_SWEEP_HORIZON_MS = 61_000;
+/**
+ * Covers every outbox grace period (the longest, a delivery's, is 60 s past its next
+ * attempt), so the start-up sweep meets everything in flight — and the quick retries
+ * too (at once, then 5 s ±10%), which would otherwise wait for their grace to pass.
+ * A delivery re-driven before its time waits in the queue until it is due.
+ */
+const STARTUP_SWEEP_HORIZON_MS = 70_000;
 
 export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,6 +1,6 @@
 /**
  * Two SIGKILLs in quick succession while a delivery is in flight. The local hub's
- * start-up sweep re-drives everything on the outbox due within its 61 s horizon (its
+ * start-up sweep re-drives everything on the outbox due within its 70 s horizon (its
  * in-memory queue died with the last process) and postpones it to the end of that
  * horizon, no further: so a second start-up sweep moments later still meets the work
  * the first one re-drove, rather than leaving it to the periodic sweep two minutes on.
@@ -76,7 +76,7 @@ describe("two crashes in quick succession", () => {
     hub = await startHubProcess(dataDir);
     const restarted = Date.now();
 
-    // Assess: the second start re-drives it like the first did (within its 61 s horizon).
+    // Assess: the second start re-drives it like the first did (within its 70 s horizon).
     await waitUntil(
       () => endpoint.delivered.size === 1,
       30_000,
