@@ -7,10 +7,27 @@ export function singleParam(query: URLSearchParams, name: string): string | unde
   return values[0];
 }
 
-export function limitParam(
-  query: URLSearchParams,
-  defaults: { default: number; max: number },
-): number {
+/** A paged listing's page size: when `limit` is absent, and at most. */
+export interface PageLimits {
+  default: number;
+  max: number;
+}
+
+/** The page sizes of the listings (sightings, deliveries) that do not set their own. */
+export const PAGE_LIMITS: PageLimits = { default: 50, max: 100 };
+
+/** The OpenAPI description of a paged listing's `cursor` and `limit`. */
+export function pagingDoc(
+  limits: PageLimits,
+  cursor = "next_cursor of the previous page",
+): { name: string; description: string }[] {
+  return [
+    { name: "cursor", description: cursor },
+    { name: "limit", description: `1–${limits.max}, default ${limits.default}` },
+  ];
+}
+
+export function limitParam(query: URLSearchParams, defaults: PageLimits): number {
   const raw = singleParam(query, "limit");
   if (raw === undefined) return defaults.default;
   if (!/^[0-9]{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > defaults.max) {

@@ -14,8 +14,10 @@ import { parseOrThrow } from "../../errors/zod.js";
 import type { HubDeps } from "../../hub/deps.js";
 import { listSightings, reportSighting, SightingBodySchema } from "../../sightings/report.js";
 import { SightingPageSchema, SightingViewSchema } from "../../sightings/types.js";
-import { limitParam, singleParam } from "../query.js";
+import { limitParam, PAGE_LIMITS, type PageLimits, pagingDoc, singleParam } from "../query.js";
 import type { Route } from "../route.js";
+
+const FEED_LIMITS: PageLimits = { default: FEED_DEFAULT_LIMIT, max: FEED_MAX_LIMIT };
 
 export function bulletinRoutes(deps: HubDeps): Route[] {
   return [
@@ -45,16 +47,13 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       doc: {
         summary: "The change feed of what the caller may see, oldest change first",
         responses: { 200: FeedPageSchema },
-        query: [
-          { name: "cursor", description: "next_cursor of the previous page; opaque" },
-          { name: "limit", description: "1–100, default 50" },
-        ],
+        query: pagingDoc(FEED_LIMITS, "next_cursor of the previous page; opaque"),
       },
       auth: "caller",
       role: "none",
       body: "none",
       handle: async ({ caller, query }) => {
-        const limit = limitParam(query, { default: FEED_DEFAULT_LIMIT, max: FEED_MAX_LIMIT });
+        const limit = limitParam(query, FEED_LIMITS);
         return {
           status: 200,
           body: await readFeedPage(deps, caller, singleParam(query, "cursor"), limit),
@@ -98,16 +97,13 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       doc: {
         summary: "Sightings of the caller's own bulletin, newest first",
         responses: { 200: SightingPageSchema },
-        query: [
-          { name: "cursor", description: "next_cursor of the previous page" },
-          { name: "limit", description: "1–100, default 50" },
-        ],
+        query: pagingDoc(PAGE_LIMITS),
       },
       auth: "caller",
       role: "none",
       body: "none",
       handle: async ({ caller, param, query }) => {
-        const limit = limitParam(query, { default: 50, max: 100 });
+        const limit = limitParam(query, PAGE_LIMITS);
         return {
           status: 200,
           body: await listSightings(deps, caller, param("id"), limit, singleParam(query, "cursor")),

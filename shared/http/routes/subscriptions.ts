@@ -20,7 +20,7 @@ import {
   SubscriptionViewSchema,
   toSubscriptionView,
 } from "../../subscriptions/view.js";
-import { limitParam, singleParam } from "../query.js";
+import { limitParam, PAGE_LIMITS, pagingDoc, singleParam } from "../query.js";
 import type { Route } from "../route.js";
 
 export function subscriptionRoutes(deps: HubDeps): Route[] {
@@ -129,16 +129,13 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       doc: {
         summary: "Recent deliveries, newest first",
         responses: { 200: DeliveryPageSchema },
-        query: [
-          { name: "cursor", description: "next_cursor of the previous page" },
-          { name: "limit", description: "1–100, default 50" },
-        ],
+        query: pagingDoc(PAGE_LIMITS),
       },
       auth: "caller",
       role: "subscribe",
       body: "none",
       handle: async ({ caller, param, query }) => {
-        const limit = limitParam(query, { default: 50, max: 100 });
+        const limit = limitParam(query, PAGE_LIMITS);
         return {
           status: 200,
           body: await listDeliveries(
