@@ -4,7 +4,7 @@
  * and the sweeper are what make delivery survive one (DESIGN §8, invariant 1).
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { startFauxqs } from "fauxqs";
+import { buildApp } from "fauxqs";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import type { QueueUrls } from "../shared/queue/sqs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamo.js";
@@ -18,14 +18,12 @@ export interface EmbeddedSqs {
 }
 
 export async function startEmbeddedSqs(): Promise<EmbeddedSqs> {
-  const server = await startFauxqs({
-    port: 0,
-    host: LOOPBACK,
-    logger: false,
-    defaultRegion: LOCAL_REGION,
-  });
+  // fauxqs's own startFauxqs listens on 0.0.0.0 whatever host it is given, which would
+  // open the hub's queues, unauthenticated, to the network: listen on loopback here.
+  const app = buildApp({ logger: false, host: LOOPBACK, defaultRegion: LOCAL_REGION });
+  const address = await app.listen({ port: 0, host: LOOPBACK });
   const client = new SQSClient({
-    endpoint: `http://${LOOPBACK}:${server.port}`,
+    endpoint: `http://${LOOPBACK}:${new URL(address).port}`,
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
@@ -56,7 +54,7 @@ export async function startEmbeddedSqs(): Promise<EmbeddedSqs> {
     arns: { fanout: fanout.arn, delivery: delivery.arn },
     stop: async () => {
       client.destroy();
-      await server.stop();
+      await app.close();
     },
   };
 }
