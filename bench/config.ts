@@ -59,17 +59,19 @@ function flag(name: string): boolean {
 }
 
 /**
- * The `node` flags `npm start` runs the hub with (package.json's start script), so the
- * bench measures the hub as users run it.
+ * What `npm start` runs (package.json's start script: build the bundle, then `node
+ * FLAGS ENTRY`), so the bench measures the hub as users run it.
  */
-function startScriptNodeFlags(): string[] {
+export function startScriptCommand(): { nodeFlags: string[]; entry: string } {
   const { scripts } = JSON.parse(readFileSync("package.json", "utf8")) as {
     scripts: Record<string, string>;
   };
-  const words = (scripts.start ?? "").split(/\s+/);
-  return words
-    .slice(words.indexOf("node") + 1, words.indexOf("--import"))
-    .filter((w) => w.startsWith("--"));
+  const words = (scripts.start ?? "").split("&&").at(-1)?.trim().split(/\s+/) ?? [];
+  const args = words.slice(words.indexOf("node") + 1);
+  const entry = args.find((word) => !word.startsWith("--"));
+  if (!words.includes("node") || entry === undefined)
+    throw new Error(`cannot read the node command of the start script: ${scripts.start}`);
+  return { nodeFlags: args.filter((word) => word.startsWith("--")), entry };
 }
 
 export function readBenchConfig(): BenchConfig {
@@ -90,7 +92,7 @@ export function readBenchConfig(): BenchConfig {
     profile: flag("BENCH_PROFILE"),
     hubNodeFlags:
       process.env.BENCH_HUB_NODE_FLAGS === undefined
-        ? startScriptNodeFlags()
+        ? startScriptCommand().nodeFlags
         : process.env.BENCH_HUB_NODE_FLAGS.split(/\s+/).filter((f) => f !== ""),
     resultsDir: process.env.BENCH_RESULTS_DIR ?? "bench/results",
   };

@@ -1,13 +1,15 @@
 /**
- * The hub under test: `local/main.ts` (what `npm start` runs) in a child process, on
- * an on-disk data folder, so that its memory can be read from /proc and its CPU
- * profiled with --cpu-prof without the benchmark's own work in the way.
+ * The hub under test: what `npm start` runs (the bundle of `local/main.ts`, built
+ * first) in a child process, on an on-disk data folder, so that its memory can be read
+ * from /proc and its CPU profiled with --cpu-prof without the benchmark's own work in
+ * the way.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Transport } from "../cli/sdk/transport.js";
 import { parsePrivateJwk } from "../shared/signatures/keys.js";
+import { startScriptCommand } from "./config.js";
 
 export interface HubProcess {
   url: string;
@@ -24,18 +26,19 @@ export interface HubProcessOptions {
   dataDir: string;
   /** Write a .cpuprofile into this folder when the hub exits. */
   cpuProfileDir?: string;
-  /** Extra flags for the hub's `node` (none by default: the hub runs as `npm start` runs it). */
+  /** The hub's `node` flags (the bench passes the start script's, or BENCH_HUB_NODE_FLAGS). */
   nodeFlags?: readonly string[];
 }
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
-  // Node writes one profile per thread (tsx's loader runs in a worker); the main
-  // thread's is the largest. See profileOf().
+  execFileSync("npm", ["run", "--silent", "build:local"], { stdio: "inherit" });
+  const { entry } = startScriptCommand();
+  // Node writes one profile per thread; the main thread's is the largest. See mainThreadProfile().
   const nodeFlags = [
     ...(options.nodeFlags ?? []),
     ...(options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
   ];
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "local/main.ts"], {
+  const child = spawn(process.execPath, [...nodeFlags, entry], {
     cwd: process.cwd(),
     env: {
       ...process.env,

@@ -48,6 +48,8 @@ export function areaOf(url: string, functionName: string): string {
   if (url.startsWith("node:")) return "node:internal";
   const modules = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (modules?.[1] !== undefined) return modules[1];
+  // The hub as `npm start` runs it: one bundle of Cordon's code (packages stay outside it).
+  if (url.includes("/.cordon-build/")) return "local/bundle";
   const repo = /\/(shared|local|lambdas|cli|bench)\/([^/]+)/.exec(url);
   if (repo !== null) return `${repo[1]}/${repo[2]?.replace(/\.[jt]s$/, "")}`;
   return url;
@@ -71,7 +73,7 @@ const COMPONENTS: readonly (readonly [string, RegExp])[] = [
     "fauxqs: embedded SQS server (fastify)",
     /^(fauxqs|fastify|@fastify\/.*|find-my-way|avvio|ajv|ajv-.*|pino|pino-.*|light-my-request|json-schema-.*|toad-cache|rfdc|secure-json-parse|safe-regex2|ret|process-warning|abstract-logging|sonic-boom|thread-stream|fast-(?!sha256).*)$/,
   ],
-  ["tsx (TypeScript loader)", /^(tsx|esbuild|get-tsconfig|wasm:.*)$/],
+  ["tsx (TypeScript loader; the benchmark's processes)", /^(tsx|esbuild|get-tsconfig|wasm:.*)$/],
   ["the benchmark", /^bench\//],
 ];
 

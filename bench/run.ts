@@ -82,7 +82,7 @@ try {
   const mix = writeMixOf(costs, config.indicatorsPerBulletin);
 
   progress(
-    `hub: starting local/main.ts on an on-disk data folder${config.profile ? " (with --cpu-prof)" : ""}${config.hubNodeFlags.length > 0 ? `, node ${config.hubNodeFlags.join(" ")}` : ""}`,
+    `hub: starting the hub as npm start does, on an on-disk data folder${config.profile ? " (with --cpu-prof)" : ""}${config.hubNodeFlags.length > 0 ? `, node ${config.hubNodeFlags.join(" ")}` : ""}`,
   );
   const profileDir = join(work, "profiles");
   const hub = await startHubProcess({

@@ -1,4 +1,7 @@
-/** Runs `local/main.ts` (what `npm start` runs) as a child process, to kill it for real. */
+/**
+ * Runs the hub as a child process, to kill it for real: `local/main.ts` through tsx
+ * (what `npm start` bundles and runs), or `npm start` itself.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,8 +19,13 @@ export interface HubProcess {
 export async function startHubProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  how: "source" | "npm-start" = "source",
 ): Promise<HubProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "local/main.ts"], {
+  const [command, args] =
+    how === "npm-start"
+      ? ["npm", ["start"]]
+      : [process.execPath, ["--import", "tsx", "local/main.ts"]];
+  const child = spawn(command, args, {
     cwd: process.cwd(),
     env: { ...process.env, PORT: "0", CORDON_DATA_DIR: dataDir, CORDON_LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,32 @@
+/**
+ * `npm start` as a user runs it: it builds the bundle, serves on loopback, and a
+ * SIGTERM to npm stops the hub itself (the start script execs node, so no hub is left
+ * running behind a stopped npm).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startHubProcess } from "../helpers/hub-process.js";
+
+describe("npm start", () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("serves the hub, and stops it on SIGTERM", async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), "cordon-npm-start-"));
+    dirs.push(dataDir);
+    const hub = await startHubProcess(dataDir, {}, "npm-start");
+    expect((await fetch(`${hub.url}/health`)).status).toBe(200);
+    const me = await (await hub.admin()).raw("GET", "/v1/me");
+    expect(me.status).toBe(200);
+    // Act
+    const code = await hub.kill("SIGTERM");
+    // Assess
+    expect(code).toBe(0);
+    await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
+  }, 60_000);
+});
