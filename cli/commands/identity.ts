@@ -102,6 +102,9 @@ export function registerIdentityCommands(program: Command, ctx: CommandContext, 
   key
     .command("revoke")
     .argument("<kid>", "the key id to revoke")
+    // A key id is base64url (a thumbprint, say) and may begin with "-": take it as the
+    // argument rather than refusing it as an unknown option.
+    .allowUnknownOption()
     .description(
       "Revoke one of your keys at once: requests signed with it are refused from now on. " +
         "It stays published, marked revoked, so bulletins it signed stay verifiable.",
