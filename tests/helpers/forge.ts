@@ -3,7 +3,9 @@
  * member name can repeat), signed with node:crypto rather than jose, with any key or
  * algorithm — the way an attacker would build them.
  */
+
 import { createHash, createHmac, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
+import fc from "fast-check";
 import type { SigningKey } from "../../shared/signatures/types.js";
 
 export function b64u(input: string | Uint8Array): string {
@@ -49,4 +51,24 @@ export function signRs256(headerJson: string, payloadJson: string): string {
 /** `alg: none`: no signature at all. */
 export function unsigned(headerJson: string, payloadJson: string): string {
   return `${b64u(headerJson)}.${b64u(payloadJson)}.`;
+}
+
+/** A flip of one character's low bits (any 7-bit mask), for "change one byte" forgeries. */
+export interface Flip {
+  kind: "flip";
+  index: number;
+  mask: number;
+}
+
+export const flipArbitrary: fc.Arbitrary<Flip> = fc.record({
+  kind: fc.constant("flip" as const),
+  index: fc.nat(),
+  mask: fc.integer({ min: 1, max: 127 }),
+});
+
+/** `text` with one character flipped; never `text` itself (`pad` is appended instead). */
+export function applyFlip(text: string, flip: Flip, pad: string): string {
+  const i = flip.index % text.length;
+  const flipped = `${text.slice(0, i)}${String.fromCharCode((text.charCodeAt(i) ^ flip.mask) & 0x7f)}${text.slice(i + 1)}`;
+  return flipped === text ? `${text}${pad}` : flipped;
 }

@@ -13,7 +13,16 @@ import type { BulletinPayload } from "../../shared/bulletins/schema.js";
 import { BULLETIN_TYP, signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
 import { bulletinPayload, randomEvmAddress } from "../helpers/bulletins.js";
-import { b64u, signHs256, signRaw, signRs256, unsigned } from "../helpers/forge.js";
+import {
+  applyFlip,
+  b64u,
+  type Flip,
+  flipArbitrary,
+  signHs256,
+  signRaw,
+  signRs256,
+  unsigned,
+} from "../helpers/forge.js";
 import { Harness, runs } from "./harness.js";
 
 let h: Harness;
@@ -108,7 +117,7 @@ const brokenPayload: fc.Arbitrary<{ rule: string; payload: () => Record<string, 
   );
 
 type Hostile =
-  | { kind: "flip"; index: number; mask: number }
+  | Flip
   | { kind: "splice"; how: string }
   | { kind: "alg"; alg: string; signer: "none" | "hs256" | "rs256" | "own" }
   | { kind: "member"; extra: Record<string, unknown> }
@@ -121,11 +130,7 @@ type Hostile =
   | { kind: "body"; body: unknown };
 
 const hostile: fc.Arbitrary<Hostile> = fc.oneof(
-  fc.record({
-    kind: fc.constant("flip" as const),
-    index: fc.nat(),
-    mask: fc.integer({ min: 1, max: 127 }),
-  }),
+  flipArbitrary,
   fc.record({
     kind: fc.constant("splice" as const),
     how: fc.constantFrom(
@@ -196,9 +201,7 @@ async function bodyFor(x: Hostile): Promise<{ body: string; expect: number[] }> 
   const payloadJson = JSON.stringify(payload);
   switch (x.kind) {
     case "flip": {
-      const i = x.index % good.length;
-      const flipped = `${good.slice(0, i)}${String.fromCharCode((good.charCodeAt(i) ^ x.mask) & 0x7f)}${good.slice(i + 1)}`;
-      return jws(flipped === good ? `${good}A` : flipped, [400, 403, 422]);
+      return jws(applyFlip(good, x, "A"), [400, 403, 422]);
     }
     case "splice": {
       const [a = "", b = "", c = ""] = good.split(".");

@@ -12,7 +12,17 @@ import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { REQUEST_TOKEN_TYP } from "../../shared/signatures/request-token.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
 import { bulletinPayload } from "../helpers/bulletins.js";
-import { b64u, sha256B64u, signHs256, signRaw, signRs256, unsigned } from "../helpers/forge.js";
+import {
+  applyFlip,
+  b64u,
+  type Flip,
+  flipArbitrary,
+  sha256B64u,
+  signHs256,
+  signRaw,
+  signRs256,
+  unsigned,
+} from "../helpers/forge.js";
 import type { TestOrg } from "../helpers/hub.js";
 import { Harness, runs } from "./harness.js";
 
@@ -196,7 +206,7 @@ const claimMutation = fc.oneof(
 
 type Forgery =
   | { kind: "random"; text: string }
-  | { kind: "flip"; index: number; mask: number }
+  | Flip
   | {
       kind: "splice";
       how: "swap01" | "swap12" | "drop" | "extra" | "truncate" | "double";
@@ -220,11 +230,7 @@ const forgery: fc.Arbitrary<Forgery> = fc.oneof(
     kind: fc.constant("random" as const),
     text: fc.stringMatching(/^[A-Za-z0-9_-]{1,80}\.[A-Za-z0-9_-]{1,200}\.[A-Za-z0-9_-]{0,90}$/),
   }),
-  fc.record({
-    kind: fc.constant("flip" as const),
-    index: fc.nat(),
-    mask: fc.integer({ min: 1, max: 127 }),
-  }),
+  flipArbitrary,
   fc.record({
     kind: fc.constant("splice" as const),
     how: fc.constantFrom("swap01", "swap12", "drop", "extra", "truncate", "double"),
@@ -319,10 +325,7 @@ async function forge(f: Forgery, target: Target, body: string | undefined): Prom
     case "random":
       return `Bearer ${headerSafe(f.text)}`;
     case "flip": {
-      const i = f.index % good.length;
-      const flipped = String.fromCharCode((good.charCodeAt(i) ^ f.mask) & 0x7f);
-      const token = `${good.slice(0, i)}${flipped}${good.slice(i + 1)}`;
-      return `Bearer ${headerSafe(token === good ? `${good}x` : token)}`;
+      return `Bearer ${headerSafe(applyFlip(good, f, "x"))}`;
     }
     case "splice": {
       const [a = "", b = "", c = ""] = good.split(".");
