@@ -13,11 +13,11 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
 import {
+  GLOBAL_SECONDARY_INDEXES,
   LIST_INDEX,
   PARTITION_KEY,
   SORT_KEY,
   WORK_INDEX,
-  WORK_INDEX_PROJECTED,
 } from "../shared/store/dynamo/table-definition.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
 
@@ -79,24 +79,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         { AttributeName: PARTITION_KEY, KeyType: "HASH" },
         { AttributeName: SORT_KEY, KeyType: "RANGE" },
       ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: LIST_INDEX.name,
-          KeySchema: [
-            { AttributeName: LIST_INDEX.partitionKey, KeyType: "HASH" },
-            { AttributeName: LIST_INDEX.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-        {
-          IndexName: WORK_INDEX.name,
-          KeySchema: [
-            { AttributeName: WORK_INDEX.partitionKey, KeyType: "HASH" },
-            { AttributeName: WORK_INDEX.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...WORK_INDEX_PROJECTED] },
-        },
-      ],
+      GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
     }),
   );
   await waitUntilActive(client, tableName);

@@ -3,6 +3,7 @@
  * creates the table) and the CDK stack (which declares it), so they cannot drift.
  * docs/store.md explains each entity and the queries its keys serve.
  */
+import type { GlobalSecondaryIndex } from "@aws-sdk/client-dynamodb";
 
 export const PARTITION_KEY = "pk";
 export const SORT_KEY = "sk";
@@ -15,4 +16,24 @@ export const WORK_INDEX = { name: "work", partitionKey: "work_pk", sortKey: "wor
 /** The outbox index is sharded so that a burst of deliveries does not heat one partition. */
 export const WORK_SHARDS = 8;
 
-export const WORK_INDEX_PROJECTED = ["kind"] as const;
+export const WORK_INDEX_PROJECTED = ["kind"];
+
+/** The indexes in the DynamoDB API's (and CloudFormation's) own shape. */
+export const GLOBAL_SECONDARY_INDEXES: GlobalSecondaryIndex[] = [
+  {
+    IndexName: LIST_INDEX.name,
+    KeySchema: [
+      { AttributeName: LIST_INDEX.partitionKey, KeyType: "HASH" },
+      { AttributeName: LIST_INDEX.sortKey, KeyType: "RANGE" },
+    ],
+    Projection: { ProjectionType: "ALL" },
+  },
+  {
+    IndexName: WORK_INDEX.name,
+    KeySchema: [
+      { AttributeName: WORK_INDEX.partitionKey, KeyType: "HASH" },
+      { AttributeName: WORK_INDEX.sortKey, KeyType: "RANGE" },
+    ],
+    Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: [...WORK_INDEX_PROJECTED] },
+  },
+];

@@ -2,12 +2,10 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import {
-  LIST_INDEX,
+  GLOBAL_SECONDARY_INDEXES,
   PARTITION_KEY,
   SORT_KEY,
   TTL_ATTRIBUTE,
-  WORK_INDEX,
-  WORK_INDEX_PROJECTED,
 } from "../../../shared/store/dynamo/table-definition.js";
 import { defaultStack, logicalIdOf, productionStack } from "../fixture.js";
 
@@ -35,27 +33,7 @@ describe("the DynamoDB table", () => {
 
   it("has the two GSIs of table-definition.ts", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: LIST_INDEX.name,
-          KeySchema: [
-            { AttributeName: LIST_INDEX.partitionKey, KeyType: "HASH" },
-            { AttributeName: LIST_INDEX.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: { ProjectionType: "ALL" },
-        },
-        {
-          IndexName: WORK_INDEX.name,
-          KeySchema: [
-            { AttributeName: WORK_INDEX.partitionKey, KeyType: "HASH" },
-            { AttributeName: WORK_INDEX.sortKey, KeyType: "RANGE" },
-          ],
-          Projection: {
-            ProjectionType: "INCLUDE",
-            NonKeyAttributes: [...WORK_INDEX_PROJECTED],
-          },
-        },
-      ],
+      GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
     });
   });
 
