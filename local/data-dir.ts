@@ -5,7 +5,7 @@
  * written with mode 0600.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   generateHubSecret,
@@ -62,6 +62,24 @@ export async function loadOrCreateAdminKey(
   const { signingKey } = await generateSigningKey("Ed25519");
   await writeSecretFile(file, `${JSON.stringify(signingKey.privateJwk, null, 2)}\n`);
   return { key: signingKey, created: true };
+}
+
+/** Written by a clean stop, taken away by the next start: a killed process leaves none. */
+const CLEAN_STOP_MARKER = "stopped-cleanly";
+
+/** Whether the last run stopped cleanly; from now on, until `markCleanStop`, it has not. */
+export async function takeCleanStopMarker(dir: DataDir): Promise<boolean> {
+  try {
+    await unlink(join(dir.root, CLEAN_STOP_MARKER));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+export async function markCleanStop(dir: DataDir): Promise<void> {
+  await writeFile(join(dir.root, CLEAN_STOP_MARKER), `${new Date().toISOString()}\n`);
 }
 
 export function adminKeyPath(dir: DataDir): string {

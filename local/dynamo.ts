@@ -104,8 +104,9 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
  * deletes the old entries, writes the new ones, then the item. A process killed in
  * between leaves an item that its indexes no longer list — on the outbox index, work
  * the sweeper never sees again; on the listing index, a subscription fan-out never
- * meets. At start, before anything reads them, every item an index should list is put
- * again as it stands, which rewrites its entries. Answers how many items were put.
+ * meets. At a start after such a kill, before anything reads them, every item an index
+ * should list is put again as it stands, which rewrites its entries. Answers how many
+ * items were put.
  */
 export async function repairIndexes(client: DynamoDBClient, tableName: string): Promise<number> {
   let start: Record<string, AttributeValue> | undefined;

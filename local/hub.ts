@@ -26,7 +26,9 @@ import {
   loadOrCreateAdminKey,
   loadOrCreateHubSecret,
   loadOrCreateSealingKey,
+  markCleanStop,
   openDataDir,
+  takeCleanStopMarker,
 } from "./data-dir.js";
 import { LOCAL_TABLE, repairIndexes, startEmbeddedDynamo } from "./dynamo.js";
 import { SqsEventSource } from "./event-source.js";
@@ -80,6 +82,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     loadOrCreateSealingKey(dir),
     loadOrCreateAdminKey(dir),
   ]);
+  const stoppedCleanly = await takeCleanStopMarker(dir);
   const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
   const sqs = await startEmbeddedSqs();
   const metrics = new CountingMetrics();
@@ -106,7 +109,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   // Everything on the outbox is stale at start: whatever was in flight died with
   // the last process, and its in-memory queue with it.
   // A kill can also leave index entries behind their items (see repairIndexes).
-  if (!options.inMemory) await repairIndexes(dynamo.client, LOCAL_TABLE);
+  if (!options.inMemory && !stoppedCleanly) await repairIndexes(dynamo.client, LOCAL_TABLE);
   const recovered = await sweepAll(deps, new Date(Date.now() + STARTUP_SWEEP_HORIZON_MS));
   if (recovered > 0)
     logger.info("re-drove outbox items left by the last run", { items: recovered });
@@ -167,6 +170,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
         sender.close();
         await sqs.stop();
         await dynamo.stop();
+        await markCleanStop(dir);
       })();
       return stopped;
     },
