@@ -18,19 +18,20 @@ import { ulid } from "ulid";
 import { readEnv } from "../shared/config/env.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { parseHubSecret } from "../shared/hub/hub-secret.js";
-import type {
-  Logger as LoggerPort,
-  MetricName,
-  Metrics as MetricsPort,
+import {
+  type Logger as LoggerPort,
+  METRICS_NAMESPACE,
+  type MetricName,
+  type Metrics as MetricsPort,
+  SERVICE_NAME,
 } from "../shared/observability/types.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { KmsSecretBox } from "../shared/webhooks/kms-secret-box.js";
-import { NodeWebhookSender } from "../shared/webhooks/sender.js";
-import { systemResolver } from "../shared/webhooks/url-safety.js";
+import { nodeWebhooks } from "../shared/webhooks/sender.js";
 
-export const logger = new Logger({ serviceName: "cordon" });
-export const metrics = new Metrics({ namespace: "Cordon", serviceName: "cordon" });
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 
 const metricsPort: MetricsPort = {
   count: (name: MetricName, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
@@ -43,30 +44,28 @@ const loggerPort: LoggerPort = {
   error: (message, attributes = {}) => logger.error(message, attributes),
 };
 
-let deps: Promise<HubDeps> | undefined;
-
 /**
  * A Lambda entry point: Powertools' logger context and metrics flushing around a
  * handler that `create` builds once per container from the hub's dependencies —
- * the same `create` the local runtime calls with its own.
+ * the same `create` the local runtime calls with its own. A failed build (the
+ * secret not readable yet, say) is not kept: the next invocation tries again.
  */
 export function lambdaEntry<E, R>(
   create: (deps: HubDeps) => (event: E, context: Context) => Promise<R>,
 ) {
   let ready: Promise<(event: E, context: Context) => Promise<R>> | undefined;
   return middy(async (event: E, context: Context): Promise<R> => {
-    ready ??= lambdaDeps().then(create);
+    ready ??= buildDeps()
+      .then(create)
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
     const handle = await ready;
     return handle(event, context);
   })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
-}
-
-/** The hub's dependencies, built on the first invocation of a container and kept. */
-export function lambdaDeps(): Promise<HubDeps> {
-  deps ??= buildDeps();
-  return deps;
 }
 
 async function buildDeps(): Promise<HubDeps> {
@@ -90,11 +89,7 @@ async function buildDeps(): Promise<HubDeps> {
     pseudonymKey: hubSecret.pseudonymKey,
     audience: env.CORDON_AUDIENCE,
     secrets: new KmsSecretBox(new KMSClient({}), env.CORDON_SECRETS_KMS_KEY_ID),
-    webhooks: {
-      policy: { allowInsecure: false },
-      sender: new NodeWebhookSender({ allowInsecure: false }),
-      resolver: systemResolver,
-    },
+    webhooks: nodeWebhooks({ allowInsecure: false }),
     logger: loggerPort,
     metrics: metricsPort,
     newId: ulid,

@@ -10,8 +10,9 @@ import type { HubFunction } from "./hub-function.js";
 import { type HubResources, hubHandler } from "./hub-runtime.js";
 
 /**
- * Concurrent fan-out batches. Each batch reads every subscription and writes up to
- * 25 per organisation, so a handful of pollers keeps table write bursts modest.
+ * Concurrent fan-out batches. Each record reads every subscription and writes up to
+ * 25 per organisation, so a handful of pollers keeps table write bursts modest. (SQS
+ * itself moves a record that keeps failing to the DLQ: the function never sends there.)
  */
 export const FANOUT_MAX_CONCURRENCY = 5;
 
@@ -36,7 +37,6 @@ export class FanOut extends Construct {
       timeout: Duration.seconds(settings.visibilityTimeoutSeconds / 2),
     });
     resources.delivery.queue.grantSendMessages(this.handler.role);
-    resources.fanout.deadLetterQueue.grantSendMessages(this.handler.role);
 
     // The event source grants Receive/Delete/ChangeMessageVisibility on this queue only.
     this.handler.function.addEventSource(

@@ -3,10 +3,12 @@
  * lambdas/runtime.ts connects to, the environment that names them (validated on the
  * Lambda side by shared/config/env.ts), and the grants every one of them needs.
  */
+
 import type { Duration } from "aws-cdk-lib";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { HubEnv } from "../shared/config/env.js";
+import { METRICS_NAMESPACE, SERVICE_NAME } from "../shared/observability/types.js";
 import { HubFunction } from "./hub-function.js";
 import type { HubSecret } from "./hub-secret.js";
 import type { Storage } from "./storage.js";
@@ -22,14 +24,13 @@ export interface HubResources {
   logRetention: RetentionDays;
 }
 
-/** Powertools settings; namespace and service match lambdas/runtime.ts. */
+/** Powertools settings; namespace and service are the ones lambdas/runtime.ts uses. */
 export const POWERTOOLS_ENVIRONMENT = {
-  POWERTOOLS_SERVICE_NAME: "cordon",
-  POWERTOOLS_METRICS_NAMESPACE: "Cordon",
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
   POWERTOOLS_LOG_LEVEL: "INFO",
   // Events carry the Authorization header; responses may carry a new webhook secret.
   POWERTOOLS_LOGGER_LOG_EVENT: "false",
-  POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
 } as const;
 
 /**

@@ -4,6 +4,10 @@
  * secrets or private keys as attributes.
  */
 
+/** The hub's service name in logs and metrics, and its CloudWatch metrics namespace. */
+export const SERVICE_NAME = "cordon";
+export const METRICS_NAMESPACE = "Cordon";
+
 export interface Logger {
   debug(message: string, attributes?: Record<string, unknown>): void;
   info(message: string, attributes?: Record<string, unknown>): void;

@@ -21,7 +21,6 @@ const hubSecretKey = `${id(stack.hubSecret.key)}.Arn via secretsmanager`;
 const webhookKey = `${id(stack.storage.webhookSecretsKey)}.Arn`;
 const queueArn = (queue: { node: { defaultChild?: unknown } }) => `${id(queue)}.Arn`;
 const fanoutQueue = queueArn(stack.queues.fanout.queue);
-const fanoutDlq = queueArn(stack.queues.fanout.deadLetterQueue);
 const deliveryQueue = queueArn(stack.queues.delivery.queue);
 const deliveryDlq = queueArn(stack.queues.delivery.deadLetterQueue);
 
@@ -64,13 +63,13 @@ describe("least privilege", () => {
     expect(access["kms:Decrypt"]).toEqual([hubSecretKey]);
   });
 
-  it("fanout: consumes the fan-out queue, sends to the delivery queue and the fan-out DLQ", () => {
+  it("fanout: consumes the fan-out queue and sends to the delivery queue, nothing else", () => {
     const handler = stack.functions.fanout;
     expect(accessOf(hub, handler.role)).toEqual({
       ...commonAccess(handler),
-      ...sendTo(deliveryQueue, fanoutDlq),
-      "sqs:GetQueueAttributes": [deliveryQueue, fanoutDlq, fanoutQueue].sort(),
-      "sqs:GetQueueUrl": [deliveryQueue, fanoutDlq, fanoutQueue].sort(),
+      ...sendTo(deliveryQueue),
+      "sqs:GetQueueAttributes": [deliveryQueue, fanoutQueue].sort(),
+      "sqs:GetQueueUrl": [deliveryQueue, fanoutQueue].sort(),
       "sqs:ReceiveMessage": [fanoutQueue],
       "sqs:DeleteMessage": [fanoutQueue],
       "sqs:ChangeMessageVisibility": [fanoutQueue],
