@@ -53,15 +53,13 @@ export async function loadOrCreateSealingKey(dir: DataDir): Promise<Uint8Array> 
 }
 
 /** The administrator's key: made on first start, read on every later one. */
-export async function loadOrCreateAdminKey(
-  dir: DataDir,
-): Promise<{ key: SigningKey; created: boolean }> {
+export async function loadOrCreateAdminKey(dir: DataDir): Promise<SigningKey> {
   const file = adminKeyPath(dir);
   const existing = await readIfExists(file);
-  if (existing !== undefined) return { key: parsePrivateJwk(JSON.parse(existing)), created: false };
+  if (existing !== undefined) return parsePrivateJwk(JSON.parse(existing));
   const { signingKey } = await generateSigningKey("Ed25519");
   await writeSecretFile(file, `${JSON.stringify(signingKey.privateJwk, null, 2)}\n`);
-  return { key: signingKey, created: true };
+  return signingKey;
 }
 
 /** Written by a clean stop, taken away by the next start: a killed process leaves none. */

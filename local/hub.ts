@@ -8,7 +8,7 @@ import { ulid } from "ulid";
 import { createApiHandler } from "../lambdas/api.js";
 import { createDeliverHandler } from "../lambdas/deliver.js";
 import { createFanoutHandler } from "../lambdas/fanout.js";
-import { type Clock, type HubDeps, systemClock } from "../shared/hub/deps.js";
+import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
 import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
 import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
@@ -18,8 +18,7 @@ import { publicJwkOf } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
-import { NodeWebhookSender } from "../shared/webhooks/sender.js";
-import { systemResolver } from "../shared/webhooks/url-safety.js";
+import { nodeWebhooks } from "../shared/webhooks/sender.js";
 import {
   ADMIN_ORG_ID,
   adminKeyPath,
@@ -44,7 +43,6 @@ export interface LocalHubOptions {
   /** Keep the table in memory (tests); the data folder still holds the keys. */
   inMemory?: boolean;
   logger?: Logger;
-  clock?: Clock;
   /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
   sweepIntervalMs?: number;
 }
@@ -77,7 +75,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const logger = options.logger ?? silentLogger;
   const dir = await openDataDir(options.dataDir);
-  const [hubSecret, sealingKey, admin] = await Promise.all([
+  const [hubSecret, sealingKey, adminKey] = await Promise.all([
     loadOrCreateHubSecret(dir),
     loadOrCreateSealingKey(dir),
     loadOrCreateAdminKey(dir),
@@ -86,16 +84,16 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
   const sqs = await startEmbeddedSqs();
   const metrics = new CountingMetrics();
-  const sender = new NodeWebhookSender({ allowInsecure: true });
+  const webhooks = nodeWebhooks({ allowInsecure: true });
   const deps: HubDeps = {
     store: createDynamoStore(dynamo.client, LOCAL_TABLE),
     queue: new SqsQueue(sqs.client, sqs.urls),
-    clock: options.clock ?? systemClock,
+    clock: systemClock,
     hubKeys: hubSecret.hubKeys,
     pseudonymKey: hubSecret.pseudonymKey,
     audience: options.audience ?? DEFAULT_AUDIENCE,
     secrets: new AesGcmSecretBox(sealingKey),
-    webhooks: { policy: { allowInsecure: true }, sender, resolver: systemResolver },
+    webhooks,
     logger,
     metrics,
     newId: ulid,
@@ -103,14 +101,17 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   const adminCreated = await ensureAdminOrganisation(
     deps,
     ADMIN_ORG_ID,
-    publicJwkOf(admin.key.privateJwk),
+    publicJwkOf(adminKey.privateJwk),
   );
 
   // Everything on the outbox is stale at start: whatever was in flight died with
   // the last process, and its in-memory queue with it.
   // A kill can also leave index entries behind their items (see repairIndexes).
   if (!options.inMemory && !stoppedCleanly) await repairIndexes(dynamo.client, LOCAL_TABLE);
-  const recovered = await sweepAll(deps, new Date(Date.now() + STARTUP_SWEEP_HORIZON_MS));
+  const recovered = await sweepAll(
+    deps,
+    new Date(deps.clock.now().getTime() + STARTUP_SWEEP_HORIZON_MS),
+  );
   if (recovered > 0)
     logger.info("re-drove outbox items left by the last run", { items: recovered });
   const sources = [
@@ -157,7 +158,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     port,
     dataDir: dir.root,
     adminKeyFile: adminKeyPath(dir),
-    adminKey: admin.key,
+    adminKey,
     adminCreated,
     deps,
     metrics,
@@ -167,7 +168,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
         await closeServer(server);
         clearInterval(sweeper);
         await Promise.all(sources.map((source) => source.stop()));
-        sender.close();
+        webhooks.sender.close();
         await sqs.stop();
         await dynamo.stop();
         await markCleanStop(dir);

@@ -7,6 +7,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
+import type { Webhooks } from "../hub/deps.js";
 import {
   assertAllowedLiteral,
   connectHost,
@@ -18,6 +19,17 @@ import {
 } from "./url-safety.js";
 
 export const DELIVERY_TIMEOUT_MS = 15_000;
+
+/**
+ * A hub's webhooks over Node's HTTP: one URL policy and resolver for both the check
+ * made when a subscription is created and the one made at every attempt.
+ */
+export function nodeWebhooks(
+  policy: UrlPolicy,
+  resolver: Resolver = systemResolver,
+): Webhooks & { sender: NodeWebhookSender } {
+  return { policy, resolver, sender: new NodeWebhookSender(policy, resolver) };
+}
 
 export type SendOutcome =
   | { kind: "answered"; status: number; retryAfter: string | undefined }
