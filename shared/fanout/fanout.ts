@@ -9,10 +9,10 @@ import type { BulletinRecord, ChangeKind } from "../bulletins/types.js";
 import { isVisibleTo } from "../bulletins/visibility.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
-import type { DeliveryMessage, FanoutMessage } from "../queue/port.js";
-import { type EventDescriptor, newDelivery } from "../subscriptions/deliveries.js";
+import type { FanoutMessage } from "../queue/port.js";
+import { type EventDescriptor, messageOf, newDelivery } from "../subscriptions/deliveries.js";
 import { matchesFilter } from "../subscriptions/filter.js";
-import type { DeliveryRecord, EventType, SubscriptionRecord } from "../subscriptions/types.js";
+import type { EventType, SubscriptionRecord } from "../subscriptions/types.js";
 import { bulletinEventId, eventTypeOfChange } from "../webhooks/events.js";
 
 type Deps = Pick<HubDeps, "store" | "queue" | "clock" | "logger">;
@@ -107,13 +107,4 @@ async function writeAndQueue(
   // Existing ones are queued again too: a run that died after writing them may not have queued them.
   const open = [...created, ...existing.filter((delivery) => delivery.status === "pending")];
   await deps.queue.sendDeliveries(open.map(messageOf));
-}
-
-export function messageOf(delivery: DeliveryRecord): DeliveryMessage {
-  return {
-    subscription_id: delivery.subscription_id,
-    org_id: delivery.org_id,
-    event_at: delivery.event_at,
-    webhook_id: delivery.webhook_id,
-  };
 }

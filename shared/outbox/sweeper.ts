@@ -83,15 +83,9 @@ async function redrive(deps: Deps, item: WorkItem): Promise<void> {
         { kind: "sighting", bulletin_id: item.bulletin_id, sighting_id: item.sighting_id },
       ]);
       return;
-    case "delivery": {
-      const [delivery] = await deps.store.deliveries.getDeliveries([item.delivery]);
-      if (
-        delivery === undefined ||
-        (delivery.status !== "pending" && delivery.status !== "retrying")
-      )
-        return;
-      await deps.queue.sendDeliveries([{ ...item.delivery, org_id: delivery.org_id }]);
+    case "delivery":
+      // Only open deliveries are on the outbox; the deliverer skips one settled since.
+      await deps.queue.sendDeliveries([item.delivery]);
       return;
-    }
   }
 }

@@ -18,7 +18,6 @@ const FanoutMessageSchema = z.discriminatedUnion("kind", [
 
 const DeliveryMessageSchema = z.object({
   subscription_id: z.string().min(1),
-  org_id: z.string().min(1),
   event_at: z.string().min(1),
   webhook_id: z.string().min(1),
 });

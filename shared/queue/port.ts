@@ -10,9 +10,8 @@ export type FanoutMessage =
   | { kind: "bulletin"; bulletin_id: string; change: ChangeKind }
   | { kind: "sighting"; bulletin_id: string; sighting_id: string };
 
-export interface DeliveryMessage extends DeliveryKey {
-  org_id: string;
-}
+/** A delivery message names the delivery record; the deliverer reads everything else. */
+export type DeliveryMessage = DeliveryKey;
 
 export type QueueName = "fanout" | "delivery";
 

@@ -1,4 +1,5 @@
 /** Creating delivery records: one per event × subscription, with a stable webhook-id. */
+import type { DeliveryMessage } from "../queue/port.js";
 import { webhookId } from "../webhooks/signing.js";
 import type { DeliveryEventType, DeliveryRecord, EventRef, SubscriptionRecord } from "./types.js";
 
@@ -29,5 +30,14 @@ export function newDelivery(
     next_attempt_at: at,
     created_at: at,
     updated_at: at,
+  };
+}
+
+/** The queue message for a delivery: its key. */
+export function messageOf(delivery: DeliveryRecord): DeliveryMessage {
+  return {
+    subscription_id: delivery.subscription_id,
+    event_at: delivery.event_at,
+    webhook_id: delivery.webhook_id,
   };
 }

@@ -9,7 +9,7 @@ import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
 import { newWebhookSecret } from "../webhooks/signing.js";
 import { checkWebhookUrl, UnsafeUrlError } from "../webhooks/url-safety.js";
-import { newDelivery } from "./deliveries.js";
+import { messageOf, newDelivery } from "./deliveries.js";
 import { CreateSubscriptionSchema, PatchSubscriptionSchema } from "./schema.js";
 import { MAX_SUBSCRIPTIONS_PER_ORG, type SubscriptionRecord } from "./types.js";
 import {
@@ -141,14 +141,7 @@ export async function testSubscription(
   );
   await deps.store.deliveries.createDeliveries([delivery]);
   await deps.queue
-    .sendDeliveries([
-      {
-        subscription_id: record.id,
-        org_id: record.org_id,
-        event_at: delivery.event_at,
-        webhook_id: delivery.webhook_id,
-      },
-    ])
+    .sendDeliveries([messageOf(delivery)])
     .catch((error: unknown) =>
       deps.logger.warn("a ping waits for the sweeper", { error: String(error) }),
     );

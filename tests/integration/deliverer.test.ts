@@ -9,7 +9,7 @@ import { CountingMetrics, silentLogger } from "../../shared/observability/types.
 import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
 import { generateHubKeySet } from "../../shared/signatures/hub-keys.js";
 import { createDynamoStore } from "../../shared/store/dynamo/store.js";
-import { newDelivery } from "../../shared/subscriptions/deliveries.js";
+import { messageOf, newDelivery } from "../../shared/subscriptions/deliveries.js";
 import type { SubscriptionRecord } from "../../shared/subscriptions/types.js";
 import { Deliverer, FAILING_DISABLES_AFTER_MS } from "../../shared/webhooks/deliver.js";
 import { MAX_ATTEMPTS } from "../../shared/webhooks/schedule.js";
@@ -106,7 +106,7 @@ describe("the deliverer", () => {
       now,
     );
     await deps.store.deliveries.createDeliveries([delivery]);
-    return { subscription, message: { ...delivery, org_id: "kraken" } };
+    return { subscription, message: messageOf(delivery) };
   }
 
   const deliveryOf = async (message: DeliveryMessage) =>
