@@ -16,6 +16,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import * as z from "zod";
+import { fieldErrorsOf } from "../shared/errors/zod.js";
 import { parseStrictJson } from "../shared/json/strict-json.js";
 import { InputError } from "./sdk/errors.js";
 
@@ -81,13 +82,7 @@ export async function readProfileFile(path: string): Promise<ProfileFile> {
   if (!parsed.ok) throw new InputError(`${path} is not JSON: ${parsed.message}`);
   const result = ProfileFileSchema.safeParse(parsed.value);
   if (!result.success) {
-    throw new InputError(
-      `${path} is not a Cordon profile file.`,
-      result.error.issues.map((issue) => ({
-        pointer: `/${issue.path.map(String).join("/")}`,
-        message: issue.message,
-      })),
-    );
+    throw new InputError(`${path} is not a Cordon profile file.`, fieldErrorsOf(result.error));
   }
   return result.data;
 }

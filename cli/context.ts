@@ -5,6 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
+import { parseStrictJson } from "../shared/json/strict-json.js";
+import type { SigningKey } from "../shared/signatures/types.js";
 import { type ConnectionFlags, type ResolvedConfig, resolveConfig } from "./config.js";
 import type { ExitCode } from "./exit-codes.js";
 import type { CliIo, Printer } from "./io.js";
@@ -21,8 +23,17 @@ export interface GlobalOptions extends ConnectionFlags {
   json?: boolean;
 }
 
+/** `text`, read from `file`, as strict JSON (duplicate members refused), else an InputError. */
+export function jsonOf(text: string, file: string): unknown {
+  const parsed = parseStrictJson(text);
+  if (!parsed.ok) throw new InputError(`${file} is not JSON: ${parsed.message}`);
+  return parsed.value;
+}
+
 export class CommandContext {
   #config: Promise<ResolvedConfig> | undefined;
+  #key: Promise<SigningKey> | undefined;
+  #client: Promise<CordonClient> | undefined;
 
   constructor(
     readonly io: CliIo,
@@ -45,31 +56,57 @@ export class CommandContext {
     return this.#config;
   }
 
-  /** A client signing as the configured organisation with the configured key. */
-  async client(): Promise<CordonClient> {
+  /**
+   * The configured organisation and its signing key. The key file is read and checked
+   * once per command, however many times this is asked; `missing` is the message when
+   * no organisation or key is configured.
+   */
+  async signer(
+    missing = "Which organisation, with which key? Give --org and --key, set CORDON_ORG and " +
+      "CORDON_KEY_FILE, or add a profile (cordon profile add --help).",
+  ): Promise<{ orgId: string; key: SigningKey }> {
     const config = await this.config();
     if (config.orgId === undefined || config.keyFile === undefined) {
-      throw new InputError(
-        "Which organisation, with which key? Give --org and --key, set CORDON_ORG and " +
-          "CORDON_KEY_FILE, or add a profile (cordon profile add --help).",
-      );
+      throw new InputError(missing);
     }
-    const key = await loadSigningKey(config.keyFile);
-    if (await isKeyFileExposed(config.keyFile)) {
-      this.print.warn(`${config.keyFile} can be read by other users; run chmod 600 on it.`);
-    }
+    this.#key ??= this.#loadKey(config.keyFile);
+    return { orgId: config.orgId, key: await this.#key };
+  }
+
+  /** A client signing as the configured organisation with the configured key (made once). */
+  client(): Promise<CordonClient> {
+    this.#client ??= this.#newClient();
+    return this.#client;
+  }
+
+  async #newClient(): Promise<CordonClient> {
+    const { orgId, key } = await this.signer();
+    const config = await this.config();
     return new CordonClient({
       baseUrl: config.hubUrl,
-      orgId: config.orgId,
+      orgId,
       key,
       audience: config.audience,
       fetch: this.io.fetch,
     });
   }
 
+  async #loadKey(keyFile: string): Promise<SigningKey> {
+    const key = await loadSigningKey(keyFile);
+    if (await isKeyFileExposed(keyFile)) {
+      this.print.warn(`${keyFile} can be read by other users; run chmod 600 on it.`);
+    }
+    return key;
+  }
+
   /** A path as the user meant it: relative to the working folder. */
   path(file: string): string {
     return isAbsolute(file) ? file : resolve(this.io.cwd, file);
+  }
+
+  /** FILE (or standard input for `-`) as strict JSON; an {@link InputError} when it is not. */
+  async readJson<T = unknown>(file: string): Promise<T> {
+    return jsonOf((await this.readInput(file)).toString("utf8"), file) as T;
   }
 
   /** The bytes of FILE, or of standard input for `-`. */

@@ -10,11 +10,13 @@
  *
  * `runDemo` is also the end-to-end test `tests/e2e/demo.test.ts`.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { createBase58check } from "@scure/base";
 import { Webhook } from "standardwebhooks";
 import { startLocalHub } from "../local/hub.js";
 import type { Role } from "../shared/orgs/types.js";
@@ -430,21 +432,11 @@ function depositBatch(
   );
 }
 
-const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+const tronBase58check = createBase58check(sha256);
 
 /** 0x41 + 20 random bytes, base58check-encoded: a well-formed Tron address no one holds. */
 function randomTronAddress(): string {
-  const payload = Buffer.concat([Buffer.from([0x41]), randomBytes(20)]);
-  const checksum = createHash("sha256")
-    .update(createHash("sha256").update(payload).digest())
-    .digest();
-  let value = BigInt(`0x${Buffer.concat([payload, checksum.subarray(0, 4)]).toString("hex")}`);
-  let text = "";
-  while (value > 0n) {
-    text = (BASE58[Number(value % 58n)] ?? "") + text;
-    value /= 58n;
-  }
-  return text; // the leading byte 0x41 is not zero, so there are no leading "1"s
+  return tronBase58check.encode(Buffer.concat([Buffer.from([0x41]), randomBytes(20)]));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

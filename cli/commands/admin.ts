@@ -4,7 +4,6 @@
  * which creates that first administrator in a deployed hub's DynamoDB table.
  */
 import type { Command } from "commander";
-import { parseStrictJson } from "../../shared/json/strict-json.js";
 import { ORG_TYPES, ROLES } from "../../shared/orgs/types.js";
 import { SignatureError } from "../../shared/signatures/errors.js";
 import { hasPrivateMaterial, parsePublicJwk } from "../../shared/signatures/keys.js";
@@ -13,7 +12,7 @@ import type { CommandContext, Runner } from "../context.js";
 import { InputError } from "../sdk/errors.js";
 import type { OrgType, Role } from "../sdk/types.js";
 import { printOrganisation } from "./identity.js";
-import { choiceList, collectList } from "./options.js";
+import { choiceList, collect, collectList } from "./options.js";
 
 const ADMIN_ORG_ID = "hub-admin";
 
@@ -45,7 +44,7 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
     .requiredOption(
       "--public-jwk <file>",
       "the organisation's public JWK (or a JWKS); repeat for several keys",
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+      collect,
     )
     .addHelpText(
       "after",
@@ -208,10 +207,7 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
 
 /** Public keys from a file holding one JWK or a JWKS; a private key is refused, never sent. */
 export async function readPublicKeys(ctx: CommandContext, file: string): Promise<PublicJwk[]> {
-  const text = (await ctx.readInput(file)).toString("utf8");
-  const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new InputError(`${file} is not JSON: ${parsed.message}`);
-  const value = parsed.value as { keys?: unknown };
+  const value = await ctx.readJson<{ keys?: unknown }>(file);
   const entries: unknown[] = Array.isArray(value.keys) ? value.keys : [value];
   return entries.map((entry, index) => {
     if (hasPrivateMaterial(entry)) {

@@ -10,12 +10,11 @@ import { parse as parseYaml } from "yaml";
 import { parseStrictJson } from "../../shared/json/strict-json.js";
 import { decodeBulletinJws, signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import type { Jwks } from "../../shared/signatures/types.js";
-import type { CommandContext, Runner } from "../context.js";
+import { type CommandContext, jsonOf, type Runner } from "../context.js";
 import { EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
 import { completeBulletin } from "../sdk/bulletin-draft.js";
 import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
 import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
-import { loadSigningKey } from "../sdk/key-file.js";
 import {
   type BulletinView,
   hasContent,
@@ -50,12 +49,9 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
       run(async (file: string, options: { dryRun?: boolean }) => {
         const draft = parseDocument(await ctx.readInput(file), file);
         if (options.dryRun === true) {
-          const config = await ctx.config();
-          if (config.orgId === undefined || config.keyFile === undefined) {
-            throw new InputError("--dry-run still signs: give --org and --key.");
-          }
-          const bulletin = completeBulletin(draft, { issuer: config.orgId });
-          const jws = await signBulletin(bulletin, await loadSigningKey(config.keyFile));
+          const { orgId, key } = await ctx.signer("--dry-run still signs: give --org and --key.");
+          const bulletin = completeBulletin(draft, { issuer: orgId });
+          const jws = await signBulletin(bulletin, key);
           ctx.print.json({ bulletin, jws });
           return undefined;
         }
@@ -193,13 +189,13 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
         const publisherJwks =
           options.publisherJwks === undefined
             ? await (await ctx.client()).orgJwks(issuer)
-            : await readJson<OrgJwks>(ctx, options.publisherJwks);
+            : await ctx.readJson<OrgJwks>(options.publisherJwks);
         const hubJwks =
           receipt === undefined
             ? undefined
             : options.hubJwks === undefined
               ? await fetchHubJwks((await ctx.config()).hubUrl, ctx.io.fetch)
-              : await readJson<Jwks>(ctx, options.hubJwks);
+              : await ctx.readJson<Jwks>(options.hubJwks);
         return printVerification(ctx, jws, publisherJwks, receipt, hubJwks);
       }),
     );
@@ -323,10 +319,8 @@ async function loadBulletin(
   }
   const text = (await ctx.readInput(source)).toString("utf8").trim();
   if (!text.startsWith("{")) return { jws: text, receipt: undefined };
-  const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new InputError(`${source} is not JSON: ${parsed.message}`);
   // A webhook body carries the bulletin view under `data`.
-  const outer = parsed.value as { data?: unknown; jws?: unknown; receipt?: unknown };
+  const outer = jsonOf(text, source) as { data?: unknown; jws?: unknown; receipt?: unknown };
   const view = (typeof outer.jws === "string" ? outer : outer.data) as
     | { jws?: unknown; receipt?: unknown }
     | undefined;
@@ -336,12 +330,6 @@ async function loadBulletin(
     );
   }
   return { jws: view.jws, receipt: typeof view.receipt === "string" ? view.receipt : undefined };
-}
-
-async function readJson<T>(ctx: CommandContext, file: string): Promise<T> {
-  const parsed = parseStrictJson((await ctx.readInput(file)).toString("utf8"));
-  if (!parsed.ok) throw new InputError(`${file} is not JSON: ${parsed.message}`);
-  return parsed.value as T;
 }
 
 /** A bulletin file: JSON by extension or content, else YAML (no duplicate keys in either). */

@@ -6,6 +6,7 @@ import { type Command, Option } from "commander";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { profilePath, readProfileFile, writeProfileFile } from "../config.js";
 import type { CommandContext, Runner } from "../context.js";
+import { fetchHubJwks } from "../sdk/client.js";
 import { InputError } from "../sdk/errors.js";
 import { loadSigningKey, writePrivateKeyFile } from "../sdk/key-file.js";
 import type { Organisation } from "../sdk/types.js";
@@ -61,8 +62,12 @@ export function registerIdentityCommands(program: Command, ctx: CommandContext, 
     )
     .action(
       run(async (org: string | undefined) => {
-        const client = await ctx.client();
-        ctx.print.json(org === undefined ? await client.hubJwks() : await client.orgJwks(org));
+        // The hub's keys are public: no organisation or key is needed for them.
+        ctx.print.json(
+          org === undefined
+            ? await fetchHubJwks((await ctx.config()).hubUrl, ctx.io.fetch)
+            : await (await ctx.client()).orgJwks(org),
+        );
         return undefined;
       }),
     );

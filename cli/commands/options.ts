@@ -1,6 +1,11 @@
 /** Option parsers the commands share: comma-separated lists, lists of known values, integers. */
 import { InvalidArgumentError } from "commander";
 
+/** A repeatable option, each value kept whole: `--secret a --secret b` → ["a", "b"]. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 /** `--issuer trm,chainalysis --issuer elliptic` → ["trm", "chainalysis", "elliptic"]. */
 export function collectList(value: string, previous: string[] | undefined): string[] {
   const items = value

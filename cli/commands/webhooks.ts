@@ -25,7 +25,7 @@ import {
 import { verifyWebhook } from "../sdk/webhooks.js";
 import { type ReceivedWebhook, startWebhookReceiver } from "../webhook-receiver.js";
 import { tlpLabel } from "./bulletins.js";
-import { choiceList, collectList, integer } from "./options.js";
+import { choiceList, collect, collectList, integer } from "./options.js";
 
 interface FilterOptions {
   category?: SubscriptionFilter["categories"];
@@ -229,11 +229,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         "webhook-id. Stop it with Ctrl-C.",
     )
     .requiredOption("--port <n>", "port to listen on (0: any free port)", integer(0, 65535))
-    .option(
-      "--secret <whsec>",
-      "the subscription secret; repeat during a secret rotation",
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-    )
+    .option("--secret <whsec>", "the subscription secret; repeat during a secret rotation", collect)
     .addOption(new Option("--no-v1a", "do not check v1a (no hub keys fetched)"))
     .option("--subscription <id>", "accept only deliveries for this subscription")
     .option("--save <dir>", "write every request received to DIR (for verify-webhook)")
@@ -297,11 +293,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         "v1 is checked with --secret; v1a with the keys of the hub named by --hub URL, or " +
         "with a JWKS file (--jwks).",
     )
-    .option(
-      "--secret <whsec>",
-      "check v1 with this subscription secret (repeatable)",
-      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
-    )
+    .option("--secret <whsec>", "check v1 with this subscription secret (repeatable)", collect)
     .option("--jwks <file>", "check v1a with the hub keys in this file")
     .option("--subscription <id>", "require the body to name this subscription")
     .option(
@@ -335,7 +327,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
           const request = parseHttpMessage(await ctx.readInput(file ?? "-"));
           let jwks: Jwks | undefined;
           if (options.jwks !== undefined) {
-            jwks = JSON.parse((await ctx.readInput(options.jwks)).toString("utf8")) as Jwks;
+            jwks = await ctx.readJson<Jwks>(options.jwks);
           } else if (hub !== undefined) {
             jwks = await fetchHubJwks(hub, ctx.io.fetch);
           }

@@ -7,7 +7,7 @@
  */
 import { ulid } from "ulid";
 import { type BulletinPayload, BulletinPayloadSchema } from "../../shared/bulletins/schema.js";
-import { toPointer } from "../../shared/json/strict-json.js";
+import { fieldErrorsOf } from "../../shared/errors/zod.js";
 import { InputError, type ProblemFieldError } from "./errors.js";
 import type { BulletinDraft } from "./types.js";
 
@@ -59,12 +59,12 @@ export function completeBulletin(
   return payload as BulletinPayload;
 }
 
-/** Every problem the hub's schema finds, as `{pointer, message}` relative to the payload. */
+/**
+ * Every problem the hub's schema finds, as `{pointer, message}` relative to the payload:
+ * the same pointers the hub answers with (shared/errors/zod.ts).
+ */
 export function bulletinErrors(payload: unknown): ProblemFieldError[] {
   const result = BulletinPayloadSchema.safeParse(payload);
   if (result.success) return [];
-  return result.error.issues.map((issue) => ({
-    pointer: toPointer(issue.path),
-    message: issue.message,
-  }));
+  return fieldErrorsOf(result.error);
 }

@@ -6,6 +6,8 @@
  * except publishing, which the bulletin's own id makes idempotent.
  */
 import { chunk } from "../../shared/async/concurrency.js";
+import { FEED_MAX_LIMIT } from "../../shared/bulletins/feed.js";
+import { MAX_SCREEN_INPUTS } from "../../shared/bulletins/screening.js";
 import { checkIndicator } from "../../shared/indicators/indicator.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { signKeyProof } from "../../shared/signatures/key-proof.js";
@@ -13,7 +15,7 @@ import { publicJwkOf } from "../../shared/signatures/keys.js";
 import type { Jwks, SigningKey } from "../../shared/signatures/types.js";
 import { completeBulletin } from "./bulletin-draft.js";
 import { CordonApiError } from "./errors.js";
-import { asProblem, sleep, Transport, type TransportOptions } from "./transport.js";
+import { apiErrorOf, sleep, Transport, type TransportOptions } from "./transport.js";
 import type {
   AddedKey,
   BulletinDraft,
@@ -38,9 +40,9 @@ import type {
 } from "./types.js";
 
 /** The hub screens at most this many indicators per request (DESIGN §5). */
-export const SCREEN_BATCH_LIMIT = 1000;
+export const SCREEN_BATCH_LIMIT = MAX_SCREEN_INPUTS;
 /** The feed's largest page (DESIGN §9). */
-export const FEED_PAGE_LIMIT = 100;
+export const FEED_PAGE_LIMIT = FEED_MAX_LIMIT;
 
 export type CordonClientOptions = TransportOptions;
 
@@ -206,7 +208,7 @@ export class CordonClient {
       body: { jws },
       idempotent: true,
     });
-    if (response.status !== 200 && response.status !== 201) throw apiError(response);
+    if (response.status !== 200 && response.status !== 201) throw apiErrorOf(response);
     const answer = response.body as Omit<PublishResult, "created" | "jws" | "bulletin">;
     return {
       id: answer.id,
@@ -349,10 +351,6 @@ export function query(params: { cursor?: string | undefined; limit?: number | un
   if (params.limit !== undefined) search.set("limit", String(params.limit));
   const text = search.toString();
   return text === "" ? "" : `?${text}`;
-}
-
-function apiError(response: { status: number; body: unknown }): CordonApiError {
-  return new CordonApiError(response.status, asProblem(response.body), `HTTP ${response.status}`);
 }
 
 /** Fetches a hub's JWKS without a key (receivers that only verify webhooks). */

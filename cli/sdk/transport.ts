@@ -86,13 +86,7 @@ export class Transport {
   /** Sends one request; a problem answer becomes a CordonApiError. */
   async call<T>(method: string, pathAndQuery: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.raw(method, pathAndQuery, options);
-    if (response.status >= 400) {
-      throw new CordonApiError(
-        response.status,
-        asProblem(response.body),
-        `HTTP ${response.status}`,
-      );
-    }
+    if (response.status >= 400) throw apiErrorOf(response);
     return response.body as T;
   }
 
@@ -151,6 +145,11 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** The error for an answer the hub refused, with its problem+json body when it sent one. */
+export function apiErrorOf(response: Pick<RawResponse, "status" | "body">): CordonApiError {
+  return new CordonApiError(response.status, asProblem(response.body), `HTTP ${response.status}`);
 }
 
 /** The problem+json body of an error answer, when it is one. */
