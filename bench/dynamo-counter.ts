@@ -1,9 +1,11 @@
 /**
  * Counts the requests a DynamoDB client sends, by operation, through an SDK
  * middleware: how the benchmark learns what a publish, a screen or a fan-out really
- * costs in DynamoDB requests (and so how many writes the publish floor must do).
+ * costs in DynamoDB requests (and so how many writes the publish floor must do). The
+ * integration tests count with it too (tests/helpers/dynamo-requests.ts).
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { sleep } from "./stats.js";
 
 export type OperationCounts = Record<string, number>;
 
@@ -24,15 +26,31 @@ export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
       counts[operation] = (counts[operation] ?? 0) + 1;
       return next(args);
     },
-    { step: "initialize", name: "cordonBenchRequestCounter" },
+    { step: "initialize", name: "cordonRequestCounter" },
   );
   return {
     snapshot: () => ({ ...counts }),
-    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
+    total: () => totalOf(counts),
     reset: () => {
       counts = {};
     },
   };
+}
+
+/** Waits until the client has sent no request for `quietMs` (background work has settled). */
+export async function quiescence(counter: RequestCounter, quietMs = 600): Promise<void> {
+  let last = -1;
+  let stableSince = Date.now();
+  for (;;) {
+    const total = counter.total();
+    if (total !== last) {
+      last = total;
+      stableSince = Date.now();
+    } else if (Date.now() - stableSince >= quietMs) {
+      return;
+    }
+    await sleep(50);
+  }
 }
 
 export function totalOf(counts: OperationCounts): number {

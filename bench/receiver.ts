@@ -17,8 +17,6 @@ export interface ReceiverProcess {
   arrivals(tag: string): Arrival[];
   /** Waits until `count` distinct webhook-ids arrived under `tag`, or throws after `timeoutMs`. */
   waitFor(tag: string, count: number, timeoutMs: number): Promise<Arrival[]>;
-  /** Every arrival of every tag, duplicates included. */
-  total(): number;
   stop(): Promise<void>;
 }
 
@@ -28,14 +26,12 @@ export async function startReceiverProcess(): Promise<ReceiverProcess> {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const byTag = new Map<string, Map<string, Arrival>>();
-  let total = 0;
   const port = await new Promise<number>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`the receiver process exited with ${code}`)));
     child.on("message", (message: { type: string; port?: number; items?: Arrival[] }) => {
       if (message.type === "ready" && message.port !== undefined) resolve(message.port);
       if (message.type === "arrivals") {
         for (const arrival of message.items ?? []) {
-          total += 1;
           let tagged = byTag.get(arrival.tag);
           if (tagged === undefined) {
             tagged = new Map();
@@ -50,7 +46,6 @@ export async function startReceiverProcess(): Promise<ReceiverProcess> {
   return {
     url: `http://127.0.0.1:${port}`,
     arrivals,
-    total: () => total,
     waitFor: async (tag, count, timeoutMs) => {
       const deadline = Date.now() + timeoutMs;
       while ((byTag.get(tag)?.size ?? 0) < count) {

@@ -14,7 +14,6 @@ export interface SubscriberTiers {
   tiers: number[];
   /** The bulletin confidence that matches exactly `tiers[j]` subscriptions. */
   confidenceOf(tier: number): number;
-  orgs: BenchOrg[];
 }
 
 const CONFIDENCE_STEP = 10;
@@ -58,7 +57,6 @@ export async function createSubscriberTiers(
   });
   return {
     tiers,
-    orgs,
     confidenceOf: (tier) => {
       const j = tiers.indexOf(tier);
       if (j === -1) throw new Error(`no subscriber tier of ${tier}`);

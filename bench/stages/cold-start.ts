@@ -10,33 +10,12 @@ import { mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { BundlingOptions } from "aws-cdk-lib/aws-lambda-nodejs";
 import { type BuildOptions, build, type Metafile } from "esbuild";
+import { HUB_BUNDLING } from "../../lib/hub-function.js";
 import { median } from "../stats.js";
 
 export const LAMBDA_ENTRIES = ["api", "fanout", "deliver", "sweeper"] as const;
-
-/** The subset of lib/hub-function.ts's HUB_BUNDLING this stage reads. */
-interface HubBundling {
-  target: string;
-  mainFields: readonly string[];
-  banner: string;
-  minify: boolean;
-  sourceMap: boolean;
-  sourcesContent: boolean;
-  externalModules: readonly string[];
-}
-
-/** A copy of HUB_BUNDLING, used only when lib/ cannot be imported (it is being written). */
-const REPLICA: HubBundling = {
-  target: "node24",
-  mainFields: ["module", "main"],
-  banner:
-    "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-  minify: true,
-  sourceMap: true,
-  sourcesContent: false,
-  externalModules: ["@aws-sdk/*"],
-};
 
 export interface BundleResult {
   entry: string;
@@ -57,50 +36,40 @@ export interface BundleResult {
 }
 
 export interface ColdStartResult {
-  /** Where the esbuild options came from. */
-  options_from: "lib/hub-function.ts HUB_BUNDLING" | "replica of HUB_BUNDLING";
   esbuild_options: BuildOptions;
   bundles: BundleResult[];
 }
 
-async function hubBundling(): Promise<{
-  options: HubBundling;
-  from: ColdStartResult["options_from"];
-}> {
-  try {
-    const lib = (await import("../../lib/hub-function.js")) as { HUB_BUNDLING?: HubBundling };
-    if (lib.HUB_BUNDLING !== undefined) {
-      return { options: lib.HUB_BUNDLING, from: "lib/hub-function.ts HUB_BUNDLING" };
-    }
-  } catch {
-    // lib/ is another engineer's work in progress; fall back to the replica.
-  }
-  return { options: REPLICA, from: "replica of HUB_BUNDLING" };
-}
-
-/** The esbuild options aws-cdk-lib's NodejsFunction passes for these bundling props. */
-export function esbuildOptionsOf(bundling: HubBundling): BuildOptions {
+/**
+ * The esbuild options aws-cdk-lib's NodejsFunction passes for these bundling props
+ * (with its defaults for the ones left unset).
+ */
+export function esbuildOptionsOf(bundling: BundlingOptions): BuildOptions {
   return {
     bundle: true,
     platform: "node",
     format: "esm",
     target: bundling.target,
-    mainFields: [...bundling.mainFields],
-    minify: bundling.minify,
-    sourcemap: bundling.sourceMap,
-    sourcesContent: bundling.sourcesContent,
-    external: [...bundling.externalModules],
-    banner: { js: bundling.banner },
+    mainFields: bundling.mainFields,
+    minify: bundling.minify ?? false,
+    sourcemap: bundling.sourceMap ?? false,
+    sourcesContent: bundling.sourcesContent ?? true,
+    external: [...externalModulesOf(bundling)],
+    banner: bundling.banner === undefined ? undefined : { js: bundling.banner },
     logLevel: "warning",
   };
+}
+
+/** The modules left out of the bundle: aws-cdk-lib's default for a Node 18+ runtime is `@aws-sdk/*`. */
+function externalModulesOf(bundling: BundlingOptions): readonly string[] {
+  return bundling.externalModules ?? ["@aws-sdk/*"];
 }
 
 export async function coldStartStage(
   runs: number,
   progress: (line: string) => void,
 ): Promise<ColdStartResult> {
-  const { options, from } = await hubBundling();
-  const esbuildOptions = esbuildOptionsOf(options);
+  const esbuildOptions = esbuildOptionsOf(HUB_BUNDLING);
   const dir = await mkdtemp(join(tmpdir(), "cordon-bench-bundles-"));
   // Bare `@aws-sdk/*` imports of an external-SDK bundle resolve here.
   await symlink(resolve("node_modules"), join(dir, "node_modules"), "dir");
@@ -140,7 +109,7 @@ export async function coldStartStage(
         entry: `lambdas/${entry}.ts`,
         bytes,
         map_bytes: mapBytes,
-        aws_sdk_external: options.externalModules.some((m) => m.startsWith("@aws-sdk")),
+        aws_sdk_external: externalModulesOf(HUB_BUNDLING).some((m) => m.startsWith("@aws-sdk")),
         import_ms: median(importRuns),
         import_ms_runs: importRuns,
         external_imports: externals,
@@ -156,7 +125,7 @@ export async function coldStartStage(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { options_from: from, esbuild_options: esbuildOptions, bundles };
+  return { esbuild_options: esbuildOptions, bundles };
 }
 
 function largestInputs(

@@ -13,7 +13,7 @@ import { startLocalHub } from "../../local/hub.js";
 import {
   countDynamoRequests,
   type OperationCounts,
-  type RequestCounter,
+  quiescence,
   scale,
   subtract,
   totalOf,
@@ -21,7 +21,6 @@ import {
 } from "../dynamo-counter.js";
 import { onboard, publishOrThrow, randomEvmAddress, signedBulletin } from "../fixtures.js";
 import type { ReceiverProcess } from "../receiver.js";
-import { sleep } from "../stats.js";
 import { createSubscriberTiers } from "../subscribers.js";
 
 export interface OperationCost {
@@ -56,22 +55,6 @@ export interface CostReport {
 
 function costOf(requests: OperationCounts): OperationCost {
   return { requests, total: totalOf(requests), writes: writesOf(requests) };
-}
-
-/** Waits until no DynamoDB request has been sent for `quietMs`. */
-async function quiescence(counter: RequestCounter, quietMs = 600): Promise<void> {
-  let last = -1;
-  let stableSince = Date.now();
-  for (;;) {
-    const total = counter.total();
-    if (total !== last) {
-      last = total;
-      stableSince = Date.now();
-    } else if (Date.now() - stableSince >= quietMs) {
-      return;
-    }
-    await sleep(50);
-  }
 }
 
 export async function measureCosts(

@@ -1,39 +1,31 @@
-/** Counts the requests a DynamoDB client sends, by operation. */
+/**
+ * Counts the requests a DynamoDB client sends, by operation: the benchmark's counter
+ * (bench/dynamo-counter.ts), with the names the integration tests use.
+ */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  countDynamoRequests as countRequests,
+  type OperationCounts,
+  quiescence,
+} from "../../bench/dynamo-counter.js";
 
 export interface RequestCounter {
   total(): number;
-  byOperation(): Record<string, number>;
+  byOperation(): OperationCounts;
   reset(): void;
   /** Waits until background work (fan-out, outbox) has sent nothing for a while, then resets. */
   settle(quietMs?: number): Promise<void>;
 }
 
 export function countDynamoRequests(client: DynamoDBClient): RequestCounter {
-  let counts: Record<string, number> = {};
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const operation = String(context.commandName ?? "unknown").replace(/Command$/, "");
-      counts[operation] = (counts[operation] ?? 0) + 1;
-      return next(args);
-    },
-    { step: "initialize", name: "cordonRequestCounter" },
-  );
+  const counter = countRequests(client);
   return {
-    total: () => Object.values(counts).reduce((sum, n) => sum + n, 0),
-    byOperation: () => ({ ...counts }),
-    reset: () => {
-      counts = {};
-    },
+    total: counter.total,
+    byOperation: counter.snapshot,
+    reset: counter.reset,
     settle: async (quietMs = 300) => {
-      let last = -1;
-      for (;;) {
-        const now = Object.values(counts).reduce((sum, n) => sum + n, 0);
-        if (now === last) break;
-        last = now;
-        await new Promise((resolve) => setTimeout(resolve, quietMs));
-      }
-      counts = {};
+      await quiescence(counter, quietMs);
+      counter.reset();
     },
   };
 }
