@@ -56,8 +56,7 @@ export async function advanceBulletin(deps: Deps, id: string): Promise<void> {
 
 /** Called by fan-out once a change's deliveries are written: the change is done. */
 export async function finishFanout(deps: Deps, id: string, change: ChangeKind): Promise<void> {
-  await deps.store.bulletins.markFannedOut(id, change);
-  const record = await deps.store.bulletins.getBulletin(id);
+  const record = await deps.store.bulletins.markFannedOut(id, change);
   if (record !== undefined && pendingChanges(record).length === 0) {
     await deps.store.bulletins.clearBulletinWork(id, record.version);
   }

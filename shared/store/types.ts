@@ -135,7 +135,8 @@ export interface BulletinStore {
   ): Promise<boolean>;
   /** Claims `seq` as the feed position of a change unless one is claimed; answers the claimed seq. */
   claimChangeSeq(id: string, change: ChangeKind, seq: number): Promise<number>;
-  markFannedOut(id: string, change: ChangeKind): Promise<void>;
+  /** Marks a change fanned out; answers the bulletin as it now is (undefined: no such change). */
+  markFannedOut(id: string, change: ChangeKind): Promise<BulletinRecord | undefined>;
   markIndexed(id: string, change: ChangeKind): Promise<void>;
   /** Removes the bulletin from the outbox if its version is still `version`. */
   clearBulletinWork(id: string, version: number): Promise<void>;

@@ -215,26 +215,13 @@ export class DynamoBulletinStore implements BulletinStore {
     return held;
   }
 
-  markFannedOut(id: string, change: ChangeKind): Promise<void> {
-    return this.markChange(id, change, "fanned_out");
+  async markFannedOut(id: string, change: ChangeKind): Promise<BulletinRecord | undefined> {
+    const item = await this.table.updateReturning(markChange(id, change, "fanned_out"));
+    return item === undefined ? undefined : recordOf<BulletinRecord>(item);
   }
 
-  markIndexed(id: string, change: ChangeKind): Promise<void> {
-    return this.markChange(id, change, "indexed");
-  }
-
-  private async markChange(
-    id: string,
-    change: ChangeKind,
-    flag: "fanned_out" | "indexed",
-  ): Promise<void> {
-    await this.table.updateIf({
-      Key: key.bulletin(id),
-      UpdateExpression: "SET changes.#change.#flag = :yes",
-      ConditionExpression: "attribute_exists(changes.#change)",
-      ExpressionAttributeNames: { "#change": change, "#flag": flag },
-      ExpressionAttributeValues: { ":yes": true },
-    });
+  async markIndexed(id: string, change: ChangeKind): Promise<void> {
+    await this.table.updateIf(markChange(id, change, "indexed"));
   }
 
   async clearBulletinWork(id: string, version: number): Promise<void> {
@@ -267,4 +254,15 @@ function isItemTooLarge(error: unknown): boolean {
     error.name === "ValidationException" &&
     /item size|maximum allowed size/i.test(error.message)
   );
+}
+
+/** Sets one flag of a change the bulletin has. */
+function markChange(id: string, change: ChangeKind, flag: "fanned_out" | "indexed") {
+  return {
+    Key: key.bulletin(id),
+    UpdateExpression: "SET changes.#change.#flag = :yes",
+    ConditionExpression: "attribute_exists(changes.#change)",
+    ExpressionAttributeNames: { "#change": change, "#flag": flag },
+    ExpressionAttributeValues: { ":yes": true },
+  };
 }

@@ -89,6 +89,20 @@ export class Table {
     }
   }
 
+  /** Conditional update answering the item as it now is: undefined when the condition failed. */
+  async updateReturning(input: Omit<UpdateCommandInput, "TableName">): Promise<Item | undefined> {
+    if (!isStorableKey(input.Key as ItemKey)) return undefined;
+    try {
+      const output = await this.client.send(
+        new UpdateCommand({ TableName: this.name, ...input, ReturnValues: "ALL_NEW" }),
+      );
+      return output.Attributes;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
   async query(
     input: Omit<QueryCommandInput, "TableName">,
   ): Promise<{ items: Item[]; last: Item | undefined }> {
