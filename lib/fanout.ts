@@ -10,7 +10,7 @@ import type { HubFunction } from "./hub-function.js";
 import { type HubResources, hubHandler } from "./hub-runtime.js";
 
 /**
- * Concurrent fan-out batches. Each record reads every subscription and writes up to
+ * Concurrent fan-out batches. Each batch reads every subscription and writes up to
  * 25 per organisation, so a handful of pollers keeps table write bursts modest. (SQS
  * itself moves a record that keeps failing to the DLQ: the function never sends there.)
  */

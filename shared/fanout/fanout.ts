@@ -17,9 +17,37 @@ import { bulletinEventId, eventTypeOfChange } from "../webhooks/events.js";
 
 type Deps = Pick<HubDeps, "store" | "queue" | "clock" | "logger">;
 
-export async function fanOut(deps: Deps, message: FanoutMessage): Promise<void> {
+/** Every subscription and the organisation directory: what a bulletin change is matched against. */
+export interface Listings {
+  subscriptions: SubscriptionRecord[];
+  directory: Map<string, Organisation>;
+}
+
+/**
+ * Reads the listings on first use and keeps them: one read for all the records of a
+ * batch, which are handled together anyway.
+ */
+export function listingsOnce(deps: Deps): () => Promise<Listings> {
+  let listings: Promise<Listings> | undefined;
+  return () => {
+    listings ??= Promise.all([
+      deps.store.subscriptions.listAllSubscriptions(),
+      deps.store.orgs.listOrgs(),
+    ]).then(([subscriptions, orgs]) => ({
+      subscriptions,
+      directory: new Map(orgs.map((org) => [org.id, org])),
+    }));
+    return listings;
+  };
+}
+
+export async function fanOut(
+  deps: Deps,
+  message: FanoutMessage,
+  listings: () => Promise<Listings> = listingsOnce(deps),
+): Promise<void> {
   if (message.kind === "bulletin")
-    await fanOutBulletinChange(deps, message.bulletin_id, message.change);
+    await fanOutBulletinChange(deps, message.bulletin_id, message.change, listings);
   else await fanOutSighting(deps, message.bulletin_id, message.sighting_id);
 }
 
@@ -27,17 +55,14 @@ async function fanOutBulletinChange(
   deps: Deps,
   bulletinId: string,
   change: ChangeKind,
+  listings: () => Promise<Listings>,
 ): Promise<void> {
   const record = await deps.store.bulletins.getBulletin(bulletinId);
   const state = record?.changes[change];
   if (record === undefined || state === undefined || state.fanned_out === true) return;
   const type = eventTypeOfChange(change);
   if (type !== undefined) {
-    const [subscriptions, orgs] = await Promise.all([
-      deps.store.subscriptions.listAllSubscriptions(),
-      deps.store.orgs.listOrgs(),
-    ]);
-    const directory = new Map(orgs.map((org) => [org.id, org]));
+    const { subscriptions, directory } = await listings();
     const entitled = subscriptions.filter((subscription) =>
       wantsBulletinEvent(subscription, type, record, directory.get(subscription.org_id)),
     );
@@ -56,11 +81,13 @@ async function fanOutBulletinChange(
 async function fanOutSighting(deps: Deps, bulletinId: string, sightingId: string): Promise<void> {
   const sighting = await deps.store.sightings.getSighting(bulletinId, sightingId);
   if (sighting === undefined || sighting.fanned_out === true) return;
-  const [bulletin, issuer, subscriptions] = await Promise.all([
-    deps.store.bulletins.getBulletin(bulletinId),
+  const [metas, issuer, subscriptions] = await Promise.all([
+    // What the filters need, without the stored JWS.
+    deps.store.bulletins.getBulletinMetas([bulletinId]),
     deps.store.orgs.getOrg(sighting.bulletin_issuer),
     deps.store.subscriptions.listSubscriptions(sighting.bulletin_issuer),
   ]);
+  const bulletin = metas.get(bulletinId);
   if (bulletin !== undefined && issuer?.status === "active") {
     const entitled = subscriptions.filter(
       (subscription) =>
