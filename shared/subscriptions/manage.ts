@@ -94,15 +94,19 @@ export async function patchSubscription(
   id: string,
   body: unknown,
 ): Promise<SubscriptionView> {
-  await ownSubscription(deps, caller, id);
+  const record = await ownSubscription(deps, caller, id);
   parseOrThrow(PatchSubscriptionSchema, body);
-  await deps.store.subscriptions.updateSubscription(caller.id, id, {
+  const updatedAt = deps.clock.now().toISOString();
+  const updated = await deps.store.subscriptions.updateSubscription(caller.id, id, {
     status: "active",
     disabled_reason: null,
     failing_since: null,
-    updated_at: deps.clock.now().toISOString(),
+    updated_at: updatedAt,
   });
-  return toSubscriptionView(await ownSubscription(deps, caller, id));
+  if (!updated) throw new NotFoundError("subscription");
+  // The subscription as just written, without reading it back.
+  const { disabled_reason: _reason, failing_since: _since, ...kept } = record;
+  return toSubscriptionView({ ...kept, status: "active", updated_at: updatedAt });
 }
 
 export async function rotateSecret(

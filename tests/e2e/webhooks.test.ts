@@ -264,6 +264,10 @@ describe("signed webhook delivery, end to end", () => {
       body: { status: "active" },
     });
     expect(enabled.body).toMatchObject({ status: "active" });
+    // What PATCH answers is what is stored.
+    const reread = await gone.client.raw("GET", `/v1/subscriptions/${subscription.id}`);
+    expect(enabled.body).toEqual(reread.body);
+    expect(enabled.body).not.toHaveProperty("disabled_reason");
     const after = bulletinPayload("trm");
     await publish(trm, after);
     await receiver.waitFor((hooks) => hooks.length === 2);
