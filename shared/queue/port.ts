@@ -15,6 +15,9 @@ export type DeliveryMessage = DeliveryKey;
 
 export type QueueName = "fanout" | "delivery";
 
+/** The longest a message can be hidden (SQS caps a visibility timeout at 12 hours). */
+export const MAX_RETRY_WAIT_SECONDS = 12 * 60 * 60;
+
 export interface QueuePort {
   sendFanout(messages: readonly FanoutMessage[]): Promise<void>;
   sendDeliveries(messages: readonly DeliveryMessage[]): Promise<void>;

@@ -7,7 +7,13 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { chunk } from "../async/concurrency.js";
-import type { DeliveryMessage, FanoutMessage, QueueName, QueuePort } from "./port.js";
+import {
+  type DeliveryMessage,
+  type FanoutMessage,
+  MAX_RETRY_WAIT_SECONDS,
+  type QueueName,
+  type QueuePort,
+} from "./port.js";
 
 export interface QueueUrls {
   fanout: string;
@@ -17,8 +23,6 @@ export interface QueueUrls {
 }
 
 const SQS_BATCH = 10;
-/** SQS caps a visibility timeout at 12 hours. */
-export const MAX_VISIBILITY_SECONDS = 12 * 60 * 60;
 
 export class SqsQueue implements QueuePort {
   constructor(
@@ -39,7 +43,7 @@ export class SqsQueue implements QueuePort {
       new ChangeMessageVisibilityCommand({
         QueueUrl: queue === "fanout" ? this.urls.fanout : this.urls.delivery,
         ReceiptHandle: receiptHandle,
-        VisibilityTimeout: Math.max(0, Math.min(MAX_VISIBILITY_SECONDS, Math.round(seconds))),
+        VisibilityTimeout: Math.max(0, Math.min(MAX_RETRY_WAIT_SECONDS, Math.round(seconds))),
       }),
     );
   }

@@ -3,12 +3,14 @@
  * failure, again at once, then after 5 s, 5 min, 30 min, 2 h, 5 h and 10 h — 8
  * attempts in all, each within ±10%. A 429 or 503 with Retry-After waits at least that long.
  */
+import { MAX_RETRY_WAIT_SECONDS } from "../queue/port.js";
+
 export const MAX_ATTEMPTS = 8;
 
 const DELAYS_AFTER_FAILURE_MS = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000];
 
-/** SQS cannot hide a message for longer than 12 hours. */
-export const MAX_DELAY_MS = 12 * 60 * 60 * 1000;
+/** A retry waits in the queue, which cannot hide a message for longer. */
+const MAX_DELAY_MS = MAX_RETRY_WAIT_SECONDS * 1000;
 
 /** The delay before the next attempt after `attempts` failed ones, or undefined when none is left. */
 export function retryDelayMs(
