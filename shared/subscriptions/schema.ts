@@ -25,7 +25,6 @@ export const CreateSubscriptionSchema = z.strictObject({
   events: uniqueList(z.enum(EVENT_TYPES), EVENT_TYPES.length),
   filter: SubscriptionFilterSchema.default({}),
 });
-export type CreateSubscriptionBody = z.infer<typeof CreateSubscriptionSchema>;
 
 /** Only re-enabling is a change a subscriber makes; disabling is the hub's answer to a 410. */
 export const PatchSubscriptionSchema = z.strictObject({ status: z.literal("active") });

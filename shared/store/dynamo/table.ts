@@ -218,14 +218,12 @@ const MAX_SORT_KEY_BYTES = 1024;
  * rather than sent to fail the request.
  */
 function isStorableKey(key: ItemKey): boolean {
-  return (
-    typeof key.pk === "string" &&
-    typeof key.sk === "string" &&
-    key.pk !== "" &&
-    key.sk !== "" &&
-    Buffer.byteLength(key.pk, "utf8") <= MAX_PARTITION_KEY_BYTES &&
-    Buffer.byteLength(key.sk, "utf8") <= MAX_SORT_KEY_BYTES
-  );
+  return isWithin(key.pk, MAX_PARTITION_KEY_BYTES) && isWithin(key.sk, MAX_SORT_KEY_BYTES);
+}
+
+/** A non-empty string of at most `maxBytes` UTF-8 bytes. */
+function isWithin(value: unknown, maxBytes: number): value is string {
+  return typeof value === "string" && value !== "" && Buffer.byteLength(value, "utf8") <= maxBytes;
 }
 
 /**
@@ -244,9 +242,7 @@ export function decodeCursor(
       typeof parsed === "object" &&
       parsed !== null &&
       "sk" in parsed &&
-      typeof parsed.sk === "string" &&
-      parsed.sk !== "" &&
-      Buffer.byteLength(parsed.sk, "utf8") <= MAX_SORT_KEY_BYTES &&
+      isWithin(parsed.sk, MAX_SORT_KEY_BYTES) &&
       within(parsed.sk)
     ) {
       return parsed.sk;
