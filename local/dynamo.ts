@@ -3,15 +3,14 @@
  * the same key schema and indexes the CDK stack declares.
  */
 import {
-  type AttributeValue,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
-  PutItemCommand,
   ResourceNotFoundException,
-  ScanCommand,
 } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
+import { Table } from "../shared/store/dynamo/table.js";
 import {
   GLOBAL_SECONDARY_INDEXES,
   LIST_INDEX,
@@ -109,10 +108,11 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
  * items were put.
  */
 export async function repairIndexes(client: DynamoDBClient, tableName: string): Promise<number> {
-  let start: Record<string, AttributeValue> | undefined;
+  const table = new Table(DynamoDBDocumentClient.from(client), tableName);
+  let start: Record<string, unknown> | undefined;
   let repaired = 0;
   do {
-    const page = await client.send(
+    const page = await table.client.send(
       new ScanCommand({
         TableName: tableName,
         ExclusiveStartKey: start,
@@ -120,10 +120,9 @@ export async function repairIndexes(client: DynamoDBClient, tableName: string): 
         ExpressionAttributeNames: { "#w": WORK_INDEX.partitionKey, "#l": LIST_INDEX.partitionKey },
       }),
     );
-    for (const item of page.Items ?? []) {
-      await client.send(new PutItemCommand({ TableName: tableName, Item: item }));
-      repaired += 1;
-    }
+    const items = page.Items ?? [];
+    await table.batchPut(items);
+    repaired += items.length;
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
   return repaired;
