@@ -11,7 +11,11 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import type { CloudFormationCustomResourceEvent } from "aws-lambda";
-import { generateHubSecret, hubSecretToJson, parseHubSecret } from "../shared/hub/hub-secret.js";
+import {
+  generateHubSecret,
+  hubSecretToJson,
+  parseHubSecretText,
+} from "../shared/hub/hub-secret.js";
 
 /** Where the hub secret lives; Secrets Manager on AWS, a fake in tests. */
 export interface SecretStore {
@@ -42,7 +46,7 @@ export async function ensureHubSecret(
 /** The same check lambdas/runtime.ts makes when it loads the secret. */
 function holdsHubSecret(value: string): boolean {
   try {
-    parseHubSecret(JSON.parse(value));
+    parseHubSecretText(value);
     return true;
   } catch {
     return false;

@@ -17,7 +17,7 @@ import type { Context } from "aws-lambda";
 import { ulid } from "ulid";
 import { readEnv } from "../shared/config/env.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
-import { parseHubSecret } from "../shared/hub/hub-secret.js";
+import { parseHubSecretText } from "../shared/hub/hub-secret.js";
 import {
   type Logger as LoggerPort,
   METRICS_NAMESPACE,
@@ -75,7 +75,7 @@ async function buildDeps(): Promise<HubDeps> {
     new GetSecretValueCommand({ SecretId: env.CORDON_HUB_SECRET_ID }),
   );
   if (output.SecretString === undefined) throw new Error("the hub secret has no string value");
-  const hubSecret = parseHubSecret(JSON.parse(output.SecretString));
+  const hubSecret = parseHubSecretText(output.SecretString);
   return {
     store: createDynamoStore(new DynamoDBClient({}), env.CORDON_TABLE_NAME),
     queue: new SqsQueue(new SQSClient({}), {

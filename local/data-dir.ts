@@ -11,7 +11,7 @@ import {
   generateHubSecret,
   type HubSecret,
   hubSecretToJson,
-  parseHubSecret,
+  parseHubSecretText,
 } from "../shared/hub/hub-secret.js";
 import { generateSigningKey, parsePrivateJwk } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
@@ -33,7 +33,7 @@ export async function openDataDir(root: string): Promise<DataDir> {
 export async function loadOrCreateHubSecret(dir: DataDir): Promise<HubSecret> {
   const file = join(dir.root, "hub-secret.json");
   const existing = await readIfExists(file);
-  if (existing !== undefined) return parseHubSecret(JSON.parse(existing));
+  if (existing !== undefined) return parseHubSecretText(existing);
   const secret = await generateHubSecret();
   await writeSecretFile(file, `${JSON.stringify(hubSecretToJson(secret), null, 2)}\n`);
   return secret;

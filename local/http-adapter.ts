@@ -7,16 +7,15 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Context } from "aws-lambda";
-import type { HttpEvent, HttpResult } from "../shared/http/event.js";
+import type { ApiHandler } from "../lambdas/api.js";
+import type { HttpEvent } from "../shared/http/event.js";
 
 /** API Gateway's own payload limit; the handler enforces the API's smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export type LambdaHttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
-
 export function createApiGatewayServer(
-  handler: LambdaHttpHandler,
+  handler: ApiHandler,
   onError: (error: unknown) => void,
 ): Server {
   return createServer((req, res) => {
@@ -33,7 +32,7 @@ export function createApiGatewayServer(
 }
 
 async function serve(
-  handler: LambdaHttpHandler,
+  handler: ApiHandler,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {

@@ -33,6 +33,11 @@ export function parseHubSecret(input: unknown): HubSecret {
   };
 }
 
+/** The secret as stored (Secrets Manager's string, the local data folder's file). */
+export function parseHubSecretText(text: string): HubSecret {
+  return parseHubSecret(JSON.parse(text));
+}
+
 export async function generateHubSecret(): Promise<HubSecret> {
   return { hubKeys: await generateHubKeySet(), pseudonymKey: new Uint8Array(randomBytes(32)) };
 }
