@@ -8,10 +8,12 @@ import { ulid } from "ulid";
 import { createApiHandler } from "../lambdas/api.js";
 import { createDeliverHandler } from "../lambdas/deliver.js";
 import { createFanoutHandler } from "../lambdas/fanout.js";
+import type { SqsHandler } from "../lambdas/sqs-batch.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
 import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
 import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
+import type { QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { publicJwkOf } from "../shared/signatures/keys.js";
@@ -114,31 +116,23 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   );
   if (recovered > 0)
     logger.info("re-drove outbox items left by the last run", { items: recovered });
+  // Fewer pollers than Lambda's concurrency caps: one process runs them all.
+  const consume = (queue: QueueName, handler: SqsHandler, concurrency: number) =>
+    new SqsEventSource(
+      sqs.client,
+      handler,
+      {
+        name: queue,
+        queueUrl: sqs.urls[queue],
+        queueArn: sqs.arns[queue],
+        batchSize: QUEUE_SETTINGS[queue].batchSize,
+        concurrency,
+      },
+      logger,
+    );
   const sources = [
-    new SqsEventSource(
-      sqs.client,
-      createFanoutHandler(deps),
-      {
-        name: "fanout",
-        queueUrl: sqs.urls.fanout,
-        queueArn: sqs.arns.fanout,
-        batchSize: QUEUE_SETTINGS.fanout.batchSize,
-        concurrency: 2,
-      },
-      logger,
-    ),
-    new SqsEventSource(
-      sqs.client,
-      createDeliverHandler(deps),
-      {
-        name: "deliver",
-        queueUrl: sqs.urls.delivery,
-        queueArn: sqs.arns.delivery,
-        batchSize: QUEUE_SETTINGS.delivery.batchSize,
-        concurrency: 16,
-      },
-      logger,
-    ),
+    consume("fanout", createFanoutHandler(deps), 2),
+    consume("delivery", createDeliverHandler(deps), 16),
   ];
   for (const source of sources) source.start();
   const sweeper = setInterval(() => {
