@@ -64,13 +64,12 @@ export async function readFeedPage(
           hasMore = true;
           break scan;
         }
-        const item = toSharedView(record, now);
         const size = sizeBound(record);
         if (items.length > 0 && bytes + size > FEED_MAX_PAGE_BYTES) {
           hasMore = true;
           break scan;
         }
-        items.push(item);
+        items.push(toSharedView(record, now));
         bytes += size;
         lastReturned = entry.seq;
       }
@@ -111,11 +110,18 @@ function nextCursor(
 }
 
 /**
+ * A TLP:RED bulletin is a notice in the feed: id, issuer, TLP, status, time, and a
+ * revocation's reason of at most 1,000 characters (6 bytes each at worst, escaped).
+ */
+const RED_NOTICE_BOUND = 8 * 1024;
+
+/**
  * An upper bound of an item's bytes in the page, without serialising it twice: its
  * JWS, the payload decoded from it (re-serialised JSON is never longer than the
  * compact JSON signed), the receipt and the few members around them.
  */
 function sizeBound(record: BulletinRecord): number {
+  if (record.tlp === "red") return RED_NOTICE_BOUND;
   return record.jws.length + Math.ceil((record.jws.length * 3) / 4) + record.receipt.length + 1024;
 }
 
