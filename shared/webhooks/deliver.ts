@@ -7,6 +7,7 @@
  * subscription; a subscription whose deliveries have all failed for 5 days is
  * disabled too, with the reason for its owner to see.
  */
+import { TtlCache } from "../async/ttl-cache.js";
 import type { BulletinRecord } from "../bulletins/types.js";
 import { isVisibleTo } from "../bulletins/visibility.js";
 import type { HubDeps } from "../hub/deps.js";
@@ -38,10 +39,7 @@ type Deps = Pick<
 
 export class Deliverer {
   /** Holds the read itself, so the attempts of one fan-out that miss together read once. */
-  private readonly orgs = new Map<
-    string,
-    { org: Promise<Organisation | undefined>; until: number }
-  >();
+  private readonly orgs = new TtlCache<Organisation | undefined>(ORG_CACHE_MS, 10_000);
   /** Reads of a bulletin in flight: a fan-out's attempts arrive together and share one. */
   private readonly bulletinReads = new Map<string, Promise<BulletinRecord | undefined>>();
 
@@ -209,17 +207,7 @@ export class Deliverer {
   }
 
   private org(id: string): Promise<Organisation | undefined> {
-    const cached = this.orgs.get(id);
-    if (cached !== undefined && cached.until > Date.now()) return cached.org;
-    const org = this.deps.store.orgs.getOrg(id);
-    if (this.orgs.size > 10_000) this.orgs.clear();
-    const entry = { org, until: Date.now() + ORG_CACHE_MS };
-    this.orgs.set(id, entry);
-    // A failed read is not kept: the next attempt reads again.
-    org.catch(() => {
-      if (this.orgs.get(id) === entry) this.orgs.delete(id);
-    });
-    return org;
+    return this.orgs.get(id, () => this.deps.store.orgs.getOrg(id));
   }
 
   /** The bulletin as it stands now; attempts asking while a read is in flight share it. */

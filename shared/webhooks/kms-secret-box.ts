@@ -4,6 +4,7 @@
  * kept for a minute per container so that a burst of deliveries costs one Decrypt.
  */
 import { DecryptCommand, EncryptCommand, type KMSClient } from "@aws-sdk/client-kms";
+import { TtlCache } from "../async/ttl-cache.js";
 import type { SecretBox } from "./secret-box.js";
 
 const PREFIX = "kms1.";
@@ -11,7 +12,7 @@ const CACHE_MS = 60_000;
 const CACHE_MAX = 1000;
 
 export class KmsSecretBox implements SecretBox {
-  private readonly opened = new Map<string, { plaintext: string; until: number }>();
+  private readonly opened = new TtlCache<string>(CACHE_MS, CACHE_MAX);
 
   constructor(
     private readonly kms: KMSClient,
@@ -30,10 +31,11 @@ export class KmsSecretBox implements SecretBox {
     return PREFIX + Buffer.from(output.CiphertextBlob).toString("base64url");
   }
 
-  async open(sealed: string, context: string): Promise<string> {
-    const cacheKey = `${context}\u0000${sealed}`;
-    const cached = this.opened.get(cacheKey);
-    if (cached !== undefined && cached.until > Date.now()) return cached.plaintext;
+  open(sealed: string, context: string): Promise<string> {
+    return this.opened.get(`${context}\u0000${sealed}`, () => this.decrypt(sealed, context));
+  }
+
+  private async decrypt(sealed: string, context: string): Promise<string> {
     if (!sealed.startsWith(PREFIX)) throw new Error("not a KMS-sealed secret");
     const output = await this.kms.send(
       new DecryptCommand({
@@ -43,9 +45,6 @@ export class KmsSecretBox implements SecretBox {
       }),
     );
     if (output.Plaintext === undefined) throw new Error("KMS returned no plaintext");
-    const plaintext = Buffer.from(output.Plaintext).toString("utf8");
-    if (this.opened.size >= CACHE_MAX) this.opened.clear();
-    this.opened.set(cacheKey, { plaintext, until: Date.now() + CACHE_MS });
-    return plaintext;
+    return Buffer.from(output.Plaintext).toString("utf8");
   }
 }
