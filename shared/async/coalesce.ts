@@ -23,3 +23,26 @@ export function coalesce<T, R>(
     return pending.outcome;
   };
 }
+
+/**
+ * Coalesced keyed reads: one `read` over every key asked for in a turn, and each
+ * caller answered with the values of its own keys only, in the order it asked
+ * (missing ones left out). `idOf` names a key, and `idOfValue` the key a value is for.
+ */
+export function coalesceReads<K, V>(
+  read: (keys: K[]) => Promise<V[]>,
+  idOf: (key: K) => string,
+  idOfValue: (value: V) => string,
+): (keys: readonly K[]) => Promise<V[]> {
+  const together = coalesce(async (keys: K[]) => {
+    const values = await read(keys);
+    return new Map(values.map((value) => [idOfValue(value), value]));
+  });
+  return async (keys) => {
+    const found = await together(keys);
+    return keys.flatMap((k) => {
+      const value = found.get(idOf(k));
+      return value === undefined ? [] : [value];
+    });
+  };
+}

@@ -3,7 +3,7 @@
  * newest event first. While pending or retrying they sit on the outbox index, due
  * shortly after their next attempt, so a lost queue message is re-sent by the sweep.
  */
-import { coalesce } from "../../async/coalesce.js";
+import { coalesce, coalesceReads } from "../../async/coalesce.js";
 import type { DeliveryRecord } from "../../subscriptions/types.js";
 import type { DeliveryKey, DeliveryStore, Page } from "../types.js";
 import { key, workShard } from "./keys.js";
@@ -17,8 +17,15 @@ export class DynamoDeliveryStore implements DeliveryStore {
    * A fan-out's attempts each read and then save their one delivery, side by side:
    * the reads (and the saves) made in one turn go to DynamoDB as one batch.
    */
-  private readonly readTogether = coalesce((keys: DeliveryKey[]) =>
-    this.table.batchGet(keys.map((k) => key.delivery(k.subscription_id, k.event_at, k.webhook_id))),
+  private readonly readTogether = coalesceReads(
+    async (keys: DeliveryKey[]) => {
+      const items = await this.table.batchGet(
+        keys.map((k) => key.delivery(k.subscription_id, k.event_at, k.webhook_id)),
+      );
+      return items.map((item) => recordOf<DeliveryRecord>(item));
+    },
+    deliveryId,
+    deliveryId,
   );
   private readonly saveTogether = coalesce((records: DeliveryRecord[]) =>
     // Two saves of one delivery in a turn: the later one is what a sequence would leave.
@@ -41,11 +48,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   async getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]> {
     if (keys.length === 0) return [];
-    const wanted = new Set(keys.map(deliveryId));
-    const items = await this.readTogether(keys);
-    return items
-      .map((item) => recordOf<DeliveryRecord>(item))
-      .filter((record) => wanted.has(deliveryId(record)));
+    return this.readTogether(keys);
   }
 
   async saveDeliveries(records: readonly DeliveryRecord[]): Promise<void> {

@@ -1,6 +1,6 @@
 /** Subscriptions live in their organisation's partition and on the listing index for fan-out. */
 
-import { coalesce } from "../../async/coalesce.js";
+import { coalesceReads } from "../../async/coalesce.js";
 import type { SubscriptionRecord } from "../../subscriptions/types.js";
 import type { SubscriptionChanges, SubscriptionStore } from "../types.js";
 import { type ItemKey, key, LIST_SUBSCRIPTIONS } from "./keys.js";
@@ -9,7 +9,11 @@ import { LIST_INDEX } from "./table-definition.js";
 
 export class DynamoSubscriptionStore implements SubscriptionStore {
   /** A fan-out's attempts each read their subscription side by side: one batch per turn. */
-  private readonly readTogether = coalesce((keys: ItemKey[]) => this.table.batchGet(keys));
+  private readonly readTogether = coalesceReads(
+    (keys: ItemKey[]) => this.table.batchGet(keys),
+    itemKeyId,
+    (item) => itemKeyId({ pk: String(item.pk), sk: String(item.sk) }),
+  );
 
   constructor(private readonly table: Table) {}
 
@@ -24,9 +28,7 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async getSubscription(orgId: string, id: string): Promise<SubscriptionRecord | undefined> {
-    const wanted = key.subscription(orgId, id);
-    const items = await this.readTogether([wanted]);
-    const item = items.find((found) => found.pk === wanted.pk && found.sk === wanted.sk);
+    const [item] = await this.readTogether([key.subscription(orgId, id)]);
     return item === undefined ? undefined : recordOf<SubscriptionRecord>(item);
   }
 
@@ -80,4 +82,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   deleteSubscription(orgId: string, id: string): Promise<boolean> {
     return this.table.deleteIfExists(key.subscription(orgId, id));
   }
+}
+
+function itemKeyId(k: ItemKey): string {
+  return `${k.pk}\n${k.sk}`;
 }

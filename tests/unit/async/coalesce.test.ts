@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { coalesce } from "../../../shared/async/coalesce.js";
+import { coalesce, coalesceReads } from "../../../shared/async/coalesce.js";
 
 describe("coalesce", () => {
   it("runs the calls of one turn as one call over all their inputs, and answers each caller", async () => {
@@ -40,5 +40,21 @@ describe("coalesce", () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["rejected", "rejected"]);
     fail = false;
     await expect(flaky(["c"])).resolves.toBe(1);
+  });
+
+  it("answers each keyed reader with its own keys' values only, in its order", async () => {
+    const reads: string[][] = [];
+    const read = coalesceReads(
+      async (keys: string[]) => {
+        reads.push([...keys]);
+        return keys.filter((k) => k !== "missing").map((k) => ({ id: k, value: k.toUpperCase() }));
+      },
+      (k) => k,
+      (v) => v.id,
+    );
+    const [first, second] = await Promise.all([read(["b", "a"]), read(["missing", "c"])]);
+    expect(reads).toEqual([["b", "a", "missing", "c"]]);
+    expect(first.map((v) => v.value)).toEqual(["B", "A"]);
+    expect(second.map((v) => v.value)).toEqual(["C"]);
   });
 });
