@@ -11,10 +11,9 @@ import type { Organisation } from "../orgs/types.js";
 import type { IndexedBulletin } from "../store/types.js";
 import { effectiveStatus } from "./status.js";
 import { isVisibleTo } from "./visibility.js";
-import type { ScreenMatch, ScreenResult } from "./wire.js";
+import { MAX_MATCHES, type ScreenMatch, type ScreenResult } from "./wire.js";
 
 export const MAX_SCREEN_INPUTS = 1000;
-export const MAX_MATCHES = 20;
 
 export const ScreenBodySchema = z.strictObject({
   indicators: z

@@ -3,8 +3,10 @@ import type { Chain, IndicatorType } from "../indicators/index.js";
 import type { Category, Tlp } from "./schema.js";
 import type { Revocation } from "./wire.js";
 
-export type StoredStatus = "active" | "revoked" | "superseded";
-export type BulletinStatus = StoredStatus | "expired";
+/** What a bulletin's status is as served: stored, or `expired` once `valid_until` passed. */
+export const BULLETIN_STATUSES = ["active", "revoked", "superseded", "expired"] as const;
+export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
+export type StoredStatus = Exclude<BulletinStatus, "expired">;
 
 /** The changes a bulletin goes through; each is one entry of the change feed. */
 export const CHANGE_KINDS = ["published", "superseded", "revoked"] as const;

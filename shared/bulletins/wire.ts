@@ -6,8 +6,10 @@
 import * as z from "zod";
 import { INDICATOR_ERROR_CODES } from "../indicators/index.js";
 import { BulletinPayloadSchema, CATEGORIES, TLPS } from "./schema.js";
+import { BULLETIN_STATUSES } from "./types.js";
 
-export const BULLETIN_STATUSES = ["active", "revoked", "superseded", "expired"] as const;
+/** A screening result names at most this many bulletins; `match_count` counts them all. */
+export const MAX_MATCHES = 20;
 
 export const RevocationSchema = z.object({ reason: z.string(), revoked_at: z.string() });
 
@@ -70,7 +72,7 @@ export const ScreenResultSchema = z.object({
   normalised: z.string().nullable(),
   error: z.object({ code: z.enum(INDICATOR_ERROR_CODES), message: z.string() }).optional(),
   match_count: z.number(),
-  matches: z.array(ScreenMatchSchema).max(20),
+  matches: z.array(ScreenMatchSchema).max(MAX_MATCHES),
 });
 
 export const ScreenResponseSchema = z

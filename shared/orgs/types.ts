@@ -18,8 +18,10 @@ export type OrgType = (typeof ORG_TYPES)[number];
 export const ROLES = ["publish", "subscribe", "screen", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-export type OrgStatus = "active" | "suspended";
-export type KeyStatus = "active" | "revoked";
+export const ORG_STATUSES = ["active", "suspended"] as const;
+export type OrgStatus = (typeof ORG_STATUSES)[number];
+export const KEY_STATUSES = ["active", "revoked"] as const;
+export type KeyStatus = (typeof KEY_STATUSES)[number];
 
 export interface OrgKey {
   jwk: PublicJwk;

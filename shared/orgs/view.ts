@@ -2,7 +2,14 @@
 
 import * as z from "zod";
 import type { PublicJwk } from "../signatures/types.js";
-import { type KeyStatus, ORG_TYPES, type Organisation, ROLES } from "./types.js";
+import {
+  KEY_STATUSES,
+  type KeyStatus,
+  ORG_STATUSES,
+  ORG_TYPES,
+  type Organisation,
+  ROLES,
+} from "./types.js";
 
 export const OrgViewSchema = z
   .object({
@@ -11,9 +18,9 @@ export const OrgViewSchema = z
     type: z.enum(ORG_TYPES),
     roles: z.array(z.enum(ROLES)),
     groups: z.array(z.string()),
-    status: z.enum(["active", "suspended"]),
+    status: z.enum(ORG_STATUSES),
     keys: z.array(
-      z.object({ kid: z.string(), status: z.enum(["active", "revoked"]), created_at: z.string() }),
+      z.object({ kid: z.string(), status: z.enum(KEY_STATUSES), created_at: z.string() }),
     ),
   })
   .meta({ id: "Organisation" });
@@ -30,7 +37,7 @@ export const OrgJwksSchema = z
       z.looseObject({
         kid: z.string(),
         kty: z.string(),
-        status: z.enum(["active", "revoked"]),
+        status: z.enum(KEY_STATUSES),
         created_at: z.string(),
         revoked_at: z.string().nullable(),
       }),

@@ -17,7 +17,8 @@ export interface SubscriptionFilter {
   min_confidence?: number;
 }
 
-export type SubscriptionStatus = "active" | "disabled";
+export const SUBSCRIPTION_STATUSES = ["active", "disabled"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export interface SubscriptionRecord {
   id: string;
@@ -37,7 +38,14 @@ export interface SubscriptionRecord {
   updated_at: string;
 }
 
-export type DeliveryStatus = "pending" | "retrying" | "delivered" | "failed" | "cancelled";
+export const DELIVERY_STATUSES = [
+  "pending",
+  "retrying",
+  "delivered",
+  "failed",
+  "cancelled",
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** What a delivery carries, by reference: the body is built when it is sent. */
 export type EventRef =

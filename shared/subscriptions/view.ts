@@ -1,7 +1,13 @@
 /** The served shapes of subscriptions and deliveries (DESIGN §9). Secrets never appear here. */
 import * as z from "zod";
 import { SubscriptionFilterSchema } from "./schema.js";
-import { type DeliveryRecord, EVENT_TYPES, type SubscriptionRecord } from "./types.js";
+import {
+  DELIVERY_STATUSES,
+  type DeliveryRecord,
+  EVENT_TYPES,
+  SUBSCRIPTION_STATUSES,
+  type SubscriptionRecord,
+} from "./types.js";
 
 export const SubscriptionViewSchema = z
   .object({
@@ -9,7 +15,7 @@ export const SubscriptionViewSchema = z
     url: z.string(),
     events: z.array(z.enum(EVENT_TYPES)),
     filter: SubscriptionFilterSchema,
-    status: z.enum(["active", "disabled"]),
+    status: z.enum(SUBSCRIPTION_STATUSES),
     disabled_reason: z.string().optional(),
     created_at: z.string(),
   })
@@ -47,7 +53,7 @@ export const DeliveryViewSchema = z
     webhook_id: z.string(),
     event_type: z.enum([...EVENT_TYPES, "ping"]),
     event_id: z.string(),
-    status: z.enum(["pending", "retrying", "delivered", "failed", "cancelled"]),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number(),
     last_status_code: z.number().nullable(),
     next_attempt_at: z.string().nullable(),
