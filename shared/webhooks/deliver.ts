@@ -91,9 +91,7 @@ export class Deliverer {
     };
 
     if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-      await deps.store.deliveries.saveDeliveries([
-        { ...attempted, status: "delivered", next_attempt_at: null },
-      ]);
+      await this.settle(attempted, "delivered");
       if (subscription.failing_since !== undefined) {
         await deps.store.subscriptions.updateSubscription(subscription.org_id, subscription.id, {
           failing_since: null,
@@ -102,13 +100,8 @@ export class Deliverer {
       deps.metrics.count("DeliveriesSucceeded");
       return "done";
     }
-    if (statusCode === 410) {
-      await this.disable(subscription, "The endpoint answered 410 Gone.", after);
-      await deps.store.deliveries.saveDeliveries([
-        { ...attempted, status: "cancelled", next_attempt_at: null },
-      ]);
-      return "done";
-    }
+    if (statusCode === 410)
+      return this.disableAndCancel(subscription, attempted, "The endpoint answered 410 Gone.");
 
     deps.metrics.count("DeliveryAttemptsFailed");
     const failingSince = subscription.failing_since ?? after.toISOString();
@@ -117,11 +110,11 @@ export class Deliverer {
         failing_since: failingSince,
       });
     } else if (after.getTime() - Date.parse(failingSince) >= FAILING_DISABLES_AFTER_MS) {
-      await this.disable(subscription, `Every delivery has failed since ${failingSince}.`, after);
-      await deps.store.deliveries.saveDeliveries([
-        { ...attempted, status: "cancelled", next_attempt_at: null },
-      ]);
-      return "done";
+      return this.disableAndCancel(
+        subscription,
+        attempted,
+        `Every delivery has failed since ${failingSince}.`,
+      );
     }
     const retryAfter =
       outcome.kind === "answered" && (statusCode === 429 || statusCode === 503)
@@ -130,9 +123,7 @@ export class Deliverer {
     const delay = retryDelayMs(attempts, retryAfter);
     const lastError = outcome.kind === "failed" ? outcome.error.slice(0, 200) : undefined;
     if (delay === undefined) {
-      await deps.store.deliveries.saveDeliveries([
-        { ...attempted, status: "failed", next_attempt_at: null, last_error: lastError },
-      ]);
+      await this.settle(attempted, "failed", { last_error: lastError });
       await deps.queue.sendToDeadLetter("delivery", JSON.stringify(message));
       deps.metrics.count("DeliveriesFailed");
       return "done";
@@ -179,31 +170,37 @@ export class Deliverer {
     return secrets;
   }
 
-  private async cancel(record: DeliveryRecord, reason: string): Promise<AttemptResult> {
-    const now = this.deps.clock.now().toISOString();
+  /** Saves a delivery that will not be tried again. */
+  private async settle(
+    record: DeliveryRecord,
+    status: "delivered" | "cancelled" | "failed",
+    extras: Partial<DeliveryRecord> = {},
+  ): Promise<void> {
     await this.deps.store.deliveries.saveDeliveries([
-      {
-        ...record,
-        status: "cancelled",
-        next_attempt_at: null,
-        last_error: reason,
-        updated_at: now,
-      },
+      { ...record, status, next_attempt_at: null, ...extras },
     ]);
+  }
+
+  private async cancel(record: DeliveryRecord, reason: string): Promise<AttemptResult> {
+    const updated = { ...record, updated_at: this.deps.clock.now().toISOString() };
+    await this.settle(updated, "cancelled", { last_error: reason });
     return "done";
   }
 
-  private async disable(
+  /** Disables the subscription (410 Gone, or failing for days) and cancels this delivery. */
+  private async disableAndCancel(
     subscription: SubscriptionRecord,
+    attempted: DeliveryRecord,
     reason: string,
-    now: Date,
-  ): Promise<void> {
+  ): Promise<AttemptResult> {
     await this.deps.store.subscriptions.updateSubscription(subscription.org_id, subscription.id, {
       status: "disabled",
       disabled_reason: reason,
-      updated_at: now.toISOString(),
+      updated_at: attempted.updated_at,
     });
     this.deps.logger.info("subscription disabled", { subscriptionId: subscription.id, reason });
+    await this.settle(attempted, "cancelled");
+    return "done";
   }
 
   private org(id: string): Promise<Organisation | undefined> {
