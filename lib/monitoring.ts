@@ -4,6 +4,7 @@
  * dashboard with the same metrics next to the business counters the functions emit
  * through Powertools (namespace Cordon, dimension service=cordon).
  */
+
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
@@ -14,6 +15,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import { Construct } from "constructs";
 import type { MetricName } from "../shared/observability/types.js";
+import type { QueueName } from "../shared/queue/port.js";
 import type { HubFunction } from "./hub-function.js";
 import { POWERTOOLS_ENVIRONMENT } from "./hub-runtime.js";
 import type { WorkQueue } from "./work-queue.js";
@@ -32,8 +34,10 @@ export const DASHBOARD_METRICS: readonly MetricName[] = [
  * changing its visibility, but SQS leaves a message that has been received three times
  * out of this metric, so the delivery age reflects new work only.
  */
-const FANOUT_AGE_ALARM = Duration.minutes(5);
-const DELIVERY_AGE_ALARM = Duration.minutes(10);
+const BACKLOG_AGE_ALARM: Record<QueueName, Duration> = {
+  fanout: Duration.minutes(5),
+  delivery: Duration.minutes(10),
+};
 
 /** An alarm's metric and threshold; name, description, actions and missing data are shared. */
 type AlarmCondition = Omit<
@@ -41,11 +45,23 @@ type AlarmCondition = Omit<
   "alarmName" | "alarmDescription" | "treatMissingData"
 >;
 
+/** Fires when the metric counts at least one in five minutes. */
+function anyInFiveMinutes(
+  metricOf: (options: cloudwatch.MetricOptions) => cloudwatch.IMetric,
+): AlarmCondition {
+  return {
+    metric: metricOf({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    evaluationPeriods: 1,
+  };
+}
+
 export interface MonitoringProps {
   stage: string;
   api: apigwv2.HttpApi;
   functions: Record<string, HubFunction>;
-  queues: Record<string, WorkQueue>;
+  queues: Readonly<Record<QueueName, WorkQueue>>;
   /** Subscribed to the topic this construct creates. */
   alarmEmail: string | undefined;
   /** Send alarms to this existing topic instead of creating one. */
@@ -79,7 +95,7 @@ export class Monitoring extends Construct {
       return created;
     };
 
-    for (const [name, queue] of Object.entries(props.queues)) {
+    for (const [name, queue] of Object.entries(props.queues) as [QueueName, WorkQueue][]) {
       alarm(
         `${name}-dead-letters`,
         `Messages on the ${name} dead-letter queue: work that failed every try. Inspect, fix, then redrive (docs/deploy.md).`,
@@ -93,7 +109,7 @@ export class Monitoring extends Construct {
           evaluationPeriods: 1,
         },
       );
-      const age = name === "fanout" ? FANOUT_AGE_ALARM : DELIVERY_AGE_ALARM;
+      const age = BACKLOG_AGE_ALARM[name];
       alarm(
         `${name}-backlog`,
         `The oldest message on the ${name} queue has waited over ${age.toHumanString()}: its consumer is failing or not keeping up.`,
@@ -113,36 +129,20 @@ export class Monitoring extends Construct {
       alarm(
         `${name}-errors`,
         `The ${name} Lambda failed invocations (uncaught errors or timeouts).`,
-        {
-          metric: handler.function.metricErrors({
-            period: Duration.minutes(5),
-            statistic: cloudwatch.Stats.SUM,
-          }),
-          threshold: 1,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          evaluationPeriods: 1,
-        },
+        anyInFiveMinutes((options) => handler.function.metricErrors(options)),
       );
-      alarm(`${name}-throttles`, `The ${name} Lambda was throttled.`, {
-        metric: handler.function.metricThrottles({
-          period: Duration.minutes(5),
-          statistic: cloudwatch.Stats.SUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-      });
+      alarm(
+        `${name}-throttles`,
+        `The ${name} Lambda was throttled.`,
+        anyInFiveMinutes((options) => handler.function.metricThrottles(options)),
+      );
     }
 
-    alarm("api-5xx", "The API answered 5xx: the api Lambda or its integration failed.", {
-      metric: props.api.metricServerError({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
+    alarm(
+      "api-5xx",
+      "The API answered 5xx: the api Lambda or its integration failed.",
+      anyInFiveMinutes((options) => props.api.metricServerError(options)),
+    );
 
     this.dashboard = this.createDashboard(props);
   }
