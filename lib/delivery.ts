@@ -3,8 +3,6 @@
  * the deliver Lambda signs and POSTs the webhook, schedules retries by changing the
  * message's visibility, and parks it on the dead-letter queue after the last try.
  */
-import { Duration } from "aws-cdk-lib";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import type { HubFunction } from "./hub-function.js";
 import { type HubResources, hubHandler } from "./hub-runtime.js";
@@ -25,7 +23,6 @@ export class Delivery extends Construct {
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
     const { resources } = props;
-    const settings = resources.delivery.settings;
 
     this.handler = hubHandler(this, "Handler", {
       resources,
@@ -33,21 +30,15 @@ export class Delivery extends Construct {
       description: "Cordon: signs and POSTs webhooks (Standard Webhooks), with retries",
       // The work is waiting on subscribers' endpoints, not CPU.
       memorySize: 512,
-      // A batch of 10 POSTs of at most 15 s each runs in parallel; half the visibility timeout.
-      timeout: Duration.seconds(settings.visibilityTimeoutSeconds / 2),
+      // A batch of 10 POSTs of at most 15 s each runs in parallel.
+      timeout: resources.delivery.consumerTimeout,
     });
     resources.delivery.deadLetterQueue.grantSendMessages(this.handler.role);
     // Opens the subscription's sealed webhook secret to sign `v1`; only this function can.
     resources.storage.webhookSecretsKey.grantDecrypt(this.handler.role);
 
-    // The event source grants Receive/Delete/ChangeMessageVisibility on this queue only;
-    // ChangeMessageVisibility is also how the handler schedules a retry.
-    this.handler.function.addEventSource(
-      new SqsEventSource(resources.delivery.queue, {
-        batchSize: settings.batchSize,
-        reportBatchItemFailures: true,
-        maxConcurrency: DELIVERY_MAX_CONCURRENCY,
-      }),
-    );
+    // ChangeMessageVisibility, granted with the event source, is also how the handler
+    // schedules a retry.
+    resources.delivery.consumeWith(this.handler.function, DELIVERY_MAX_CONCURRENCY);
   }
 }

@@ -3,8 +3,6 @@
  * fan-out queue, and the fanout Lambda writes one delivery per matching subscription
  * and enqueues it on the delivery queue.
  */
-import { Duration } from "aws-cdk-lib";
-import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { Construct } from "constructs";
 import type { HubFunction } from "./hub-function.js";
 import { type HubResources, hubHandler } from "./hub-runtime.js";
@@ -26,25 +24,15 @@ export class FanOut extends Construct {
   constructor(scope: Construct, id: string, props: FanOutProps) {
     super(scope, id);
     const { resources } = props;
-    const settings = resources.fanout.settings;
 
     this.handler = hubHandler(this, "Handler", {
       resources,
       entry: "lambdas/fanout.ts",
       description: "Cordon: matches a change against subscriptions and enqueues deliveries",
       memorySize: 512,
-      // Half the fan-out visibility timeout, so a slow batch is never handed out twice.
-      timeout: Duration.seconds(settings.visibilityTimeoutSeconds / 2),
+      timeout: resources.fanout.consumerTimeout,
     });
     resources.delivery.queue.grantSendMessages(this.handler.role);
-
-    // The event source grants Receive/Delete/ChangeMessageVisibility on this queue only.
-    this.handler.function.addEventSource(
-      new SqsEventSource(resources.fanout.queue, {
-        batchSize: settings.batchSize,
-        reportBatchItemFailures: true,
-        maxConcurrency: FANOUT_MAX_CONCURRENCY,
-      }),
-    );
+    resources.fanout.consumeWith(this.handler.function, FANOUT_MAX_CONCURRENCY);
   }
 }

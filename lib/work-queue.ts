@@ -4,6 +4,8 @@
  * shared/queue/settings.ts so that retries behave as they do under `npm start`.
  */
 import { Duration } from "aws-cdk-lib";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 
@@ -54,5 +56,25 @@ export class WorkQueue extends Construct {
         maxReceiveCount: props.settings.maxReceiveCount,
       },
     });
+  }
+
+  /** Half the visibility timeout: a consumer that slow is never handed a batch twice. */
+  get consumerTimeout(): Duration {
+    return Duration.seconds(this.settings.visibilityTimeoutSeconds / 2);
+  }
+
+  /**
+   * Feeds this queue to `consumer`, partial batch failures reported, at most
+   * `maxConcurrency` batches at once. The event source grants Receive, Delete and
+   * ChangeMessageVisibility on this queue only.
+   */
+  consumeWith(consumer: lambda.IFunction, maxConcurrency: number): void {
+    consumer.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: this.settings.batchSize,
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
+    );
   }
 }
