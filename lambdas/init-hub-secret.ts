@@ -29,7 +29,7 @@ export interface InitResponse {
   PhysicalResourceId: string;
 }
 
-export type InitOutcome = "created" | "kept" | "nothing to do";
+type InitOutcome = "created" | "kept" | "nothing to do";
 
 /** Writes a new hub secret unless the secret already holds one the runtime would accept. */
 export async function ensureHubSecret(

@@ -37,7 +37,7 @@ export const POWERTOOLS_ENVIRONMENT = {
  * The hub's configuration, typed by the schema the Lambdas validate it with, so a new
  * required variable there is a compile error here.
  */
-export function hubEnvironment(resources: HubResources): HubEnv {
+function hubEnvironment(resources: HubResources): HubEnv {
   return {
     CORDON_TABLE_NAME: resources.storage.table.tableName,
     CORDON_AUDIENCE: resources.audience,

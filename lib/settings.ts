@@ -33,7 +33,7 @@ export interface StageSettings {
   throttleBurst: number;
 }
 
-export const DEFAULT_SETTINGS = {
+const DEFAULT_SETTINGS = {
   stage: "dev",
   // A year: the logs are the audit trail a compliance review asks for first.
   logRetentionDays: 365,

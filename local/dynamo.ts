@@ -55,7 +55,7 @@ export async function startEmbeddedDynamo(
   };
 }
 
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;

@@ -67,7 +67,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-export function toEvent(req: IncomingMessage, body: Buffer): HttpEvent {
+function toEvent(req: IncomingMessage, body: Buffer): HttpEvent {
   const url = req.url ?? "/";
   const queryAt = url.indexOf("?");
   const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
