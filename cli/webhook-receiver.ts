@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBodyUpTo } from "../shared/http/read-body.js";
 import type { Jwks } from "../shared/signatures/types.js";
 import { WebhookVerificationError } from "./sdk/errors.js";
 import type { WebhookEvent } from "./sdk/types.js";
@@ -81,7 +82,7 @@ export async function startWebhookReceiver(
       response.writeHead(405, { allow: "POST" }).end();
       return;
     }
-    const body = await readBody(request);
+    const body = await readBodyUpTo(request, MAX_BODY_BYTES);
     if (body === undefined) {
       response.writeHead(413).end();
       return;
@@ -166,16 +167,4 @@ function forgetExpired(seen: Map<string, number>, now: number): void {
     if (expiresAt > now) break; // insertion order is expiry order
     seen.delete(id);
   }
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const bytes = chunk as Buffer;
-    size += bytes.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(bytes);
-  }
-  return Buffer.concat(chunks);
 }

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Context } from "aws-lambda";
 import type { ApiHandler } from "../lambdas/api.js";
 import type { HttpEvent } from "../shared/http/event.js";
+import { readBodyUpTo } from "../shared/http/read-body.js";
 
 /** API Gateway's own payload limit; the handler enforces the API's smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -36,7 +37,7 @@ async function serve(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const body = await readBody(req);
+  const body = await readBodyUpTo(req, GATEWAY_MAX_BODY);
   if (body === undefined) {
     res.writeHead(413, { "content-type": "application/json", connection: "close" });
     res.end(JSON.stringify({ message: "Request Entity Too Large" }));
@@ -53,18 +54,6 @@ async function serve(
       ? undefined
       : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"),
   );
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > GATEWAY_MAX_BODY) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 function toEvent(req: IncomingMessage, body: Buffer): HttpEvent {
