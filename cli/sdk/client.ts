@@ -8,6 +8,7 @@
 import { chunk } from "../../shared/async/concurrency.js";
 import { FEED_MAX_LIMIT } from "../../shared/bulletins/feed.js";
 import { MAX_SCREEN_INPUTS } from "../../shared/bulletins/screening.js";
+import { invalidScreenResult } from "../../shared/bulletins/wire.js";
 import { checkIndicator } from "../../shared/indicators/indicator.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { signKeyProof } from "../../shared/signatures/key-proof.js";
@@ -326,14 +327,7 @@ export class CordonClient {
 /** The same answer the hub gives an invalid input, or undefined when it is valid. */
 function localScreenError(input: ScreenInput): ScreenResult | undefined {
   const check = checkIndicator(input);
-  if (check.ok) return undefined;
-  return {
-    input,
-    normalised: null,
-    error: { code: check.error.code, message: check.error.message },
-    match_count: 0,
-    matches: [],
-  };
+  return check.ok ? undefined : invalidScreenResult(input, check.error);
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Organisation } from "../orgs/types.js";
 import type { IndexedBulletin } from "../store/types.js";
 import { effectiveStatus } from "./status.js";
 import { isVisibleTo } from "./visibility.js";
-import { MAX_MATCHES, type ScreenMatch, type ScreenResult } from "./wire.js";
+import { invalidScreenResult, MAX_MATCHES, type ScreenMatch, type ScreenResult } from "./wire.js";
 
 export const MAX_SCREEN_INPUTS = 1000;
 
@@ -54,15 +54,7 @@ export async function screen(
   let hits = 0;
   const results = checks.map((check, i): ScreenResult => {
     const input = indicators[i];
-    if (!check.ok) {
-      return {
-        input,
-        normalised: null,
-        error: { code: check.error.code, message: check.error.message },
-        match_count: 0,
-        matches: [],
-      };
-    }
+    if (!check.ok) return invalidScreenResult(input, check.error);
     const matches = matchesOf(check.normalised);
     if (matches.length > 0) hits += 1;
     return {

@@ -4,7 +4,7 @@
  * document — one definition per wire shape.
  */
 import * as z from "zod";
-import { INDICATOR_ERROR_CODES } from "../indicators/index.js";
+import { INDICATOR_ERROR_CODES, type IndicatorErrorCode } from "../indicators/index.js";
 import { BulletinPayloadSchema, CATEGORIES, TLPS } from "./schema.js";
 import { BULLETIN_STATUSES } from "./types.js";
 
@@ -86,3 +86,17 @@ export type FeedPage = z.infer<typeof FeedPageSchema>;
 export type PublishReceipt = z.infer<typeof PublishReceiptSchema>;
 export type ScreenMatch = z.infer<typeof ScreenMatchSchema>;
 export type ScreenResult = z.infer<typeof ScreenResultSchema>;
+
+/** The result for an input that is not a valid indicator: its error, and no matches. */
+export function invalidScreenResult(
+  input: unknown,
+  error: { code: IndicatorErrorCode; message: string },
+): ScreenResult {
+  return {
+    input,
+    normalised: null,
+    error: { code: error.code, message: error.message },
+    match_count: 0,
+    matches: [],
+  };
+}
