@@ -1,5 +1,5 @@
 /** The fan-out Lambda: one record at a time, partial batch failures reported. */
-import { fanOut, listingsOnce } from "../shared/fanout/fanout.js";
+import { fanOut, listingsOnce } from "../shared/changes/fanout.js";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { parseFanoutMessage } from "../shared/queue/messages.js";
 import { lambdaEntry } from "./runtime.js";

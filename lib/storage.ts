@@ -9,7 +9,6 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
 import {
-  LIST_INDEX,
   PARTITION_KEY,
   SORT_KEY,
   TTL_ATTRIBUTE,
@@ -80,12 +79,6 @@ export class Storage extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: LIST_INDEX.name,
-      partitionKey: { name: LIST_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: LIST_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
-      projectionType: dynamodb.ProjectionType.ALL,
-    });
-    this.table.addGlobalSecondaryIndex({
       indexName: WORK_INDEX.name,
       partitionKey: { name: WORK_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: WORK_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
@@ -115,9 +108,7 @@ export class Storage extends Construct {
     iam.Grant.addToPrincipal({
       grantee,
       actions: ["dynamodb:Query"],
-      resourceArns: [LIST_INDEX.name, WORK_INDEX.name].map(
-        (index) => `${this.table.tableArn}/index/${index}`,
-      ),
+      resourceArns: [`${this.table.tableArn}/index/${WORK_INDEX.name}`],
     });
     if (this.tableKey !== undefined) {
       iam.Grant.addToPrincipal({

@@ -13,7 +13,6 @@ import dynalite from "dynalite";
 import { Table } from "../shared/store/dynamo/table.js";
 import {
   GLOBAL_SECONDARY_INDEXES,
-  LIST_INDEX,
   PARTITION_KEY,
   SORT_KEY,
   WORK_INDEX,
@@ -69,8 +68,6 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
       AttributeDefinitions: [
         PARTITION_KEY,
         SORT_KEY,
-        LIST_INDEX.partitionKey,
-        LIST_INDEX.sortKey,
         WORK_INDEX.partitionKey,
         WORK_INDEX.sortKey,
       ].map((name) => ({ AttributeName: name, AttributeType: "S" })),
@@ -101,9 +98,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string): Promi
 /**
  * dynalite keeps an item's index entries itself, not atomically with the item: a put
  * deletes the old entries, writes the new ones, then the item. A process killed in
- * between leaves an item that its indexes no longer list — on the outbox index, work
- * the sweeper never sees again; on the listing index, a subscription fan-out never
- * meets. At a start after such a kill, before anything reads them, every item an index
+ * between leaves an item that its index no longer lists — on the outbox index, work
+ * the sweeper never sees again. At a start after such a kill, before anything reads them, every item an index
  * should list is put again as it stands, which rewrites its entries. Answers how many
  * items were put.
  */
@@ -116,8 +112,8 @@ export async function repairIndexes(client: DynamoDBClient, tableName: string): 
       new ScanCommand({
         TableName: tableName,
         ExclusiveStartKey: start,
-        FilterExpression: "attribute_exists(#w) OR attribute_exists(#l)",
-        ExpressionAttributeNames: { "#w": WORK_INDEX.partitionKey, "#l": LIST_INDEX.partitionKey },
+        FilterExpression: "attribute_exists(#w)",
+        ExpressionAttributeNames: { "#w": WORK_INDEX.partitionKey },
       }),
     );
     const items = page.Items ?? [];

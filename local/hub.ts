@@ -9,10 +9,10 @@ import { createApiHandler } from "../lambdas/api.js";
 import { createDeliverHandler } from "../lambdas/deliver.js";
 import { createFanoutHandler } from "../lambdas/fanout.js";
 import type { SqsHandler } from "../lambdas/sqs-batch.js";
+import { sweep, sweepAll } from "../shared/changes/sweeper.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
-import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
-import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
+import { ensureAdminOrganisation, recountActiveAdmins } from "../shared/orgs/onboarding.js";
 import type { QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
@@ -36,6 +36,7 @@ import { SqsEventSource } from "./event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
 import { startEmbeddedSqs } from "./sqs.js";
+import { checkTableLayout } from "./table-layout.js";
 
 export interface LocalHubOptions {
   dataDir: string;
@@ -84,6 +85,12 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   ]);
   const stoppedCleanly = await takeCleanStopMarker(dir);
   const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
+  try {
+    await checkTableLayout(dynamo.client, LOCAL_TABLE);
+  } catch (error) {
+    await dynamo.stop();
+    throw error;
+  }
   const sqs = await startEmbeddedSqs();
   const metrics = new CountingMetrics();
   const webhooks = nodeWebhooks({ allowInsecure: true });
@@ -105,6 +112,8 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     ADMIN_ORG_ID,
     publicJwkOf(adminKey.privateJwk),
   );
+  // Nothing else runs yet: the count of active admins is set from the directory itself.
+  await recountActiveAdmins(deps.store.orgs);
 
   // Everything on the outbox is stale at start: whatever was in flight died with
   // the last process, and its in-memory queue with it.

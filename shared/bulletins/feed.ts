@@ -1,36 +1,39 @@
 /**
- * The change feed as a caller reads it (DESIGN §4, §9): every change it may see, in
- * the hub's change order, each item showing the bulletin's current state. Cursors
- * are opaque and stateless: they hold a position in the feed and nothing else.
+ * The change feed as a caller reads it (DESIGN §4, §9, §10): every change it may see,
+ * in the hub's log order, each item showing the bulletin's current state and the
+ * change that its place reports. Cursors are opaque and stateless: they hold a
+ * position in the log and nothing else.
  *
- * A feed position is taken by an append before it is claimed by its bulletin. A
- * reader that meets an unclaimed position claims it itself (the claim is a
- * conditional write that exactly one party wins), so a position is either the
- * change's one place in the feed or a duplicate that every reader skips alike.
+ * The log's entries carry what visibility and an item's size need, so a page is
+ * chosen before any bulletin is read, and only the bulletins it returns are read.
+ * Work per request is bounded: at most MAX_SCAN log entries (in queries of at most
+ * SCAN_BATCH), then at most `limit` (≤ 100) bulletins, whose items stay under
+ * FEED_MAX_PAGE_BYTES but for the first — however large other people's bulletins are.
  */
+import type { Change, LoggedChange } from "../changes/types.js";
 import { ValidationError } from "../errors/errors.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
-import type { FeedEntry } from "../store/types.js";
-import type { BulletinRecord, BulletinView, RedNotice } from "./types.js";
-import { toSharedView } from "./view.js";
+import { toBulletinView, toRedNotice } from "./view.js";
 import { isVisibleTo } from "./visibility.js";
-import type { FeedPage } from "./wire.js";
+import type { FeedItem, FeedPage } from "./wire.js";
 
 export const FEED_DEFAULT_LIMIT = 50;
 export const FEED_MAX_LIMIT = 100;
 /** A page ends before its body would pass this. */
 export const FEED_MAX_PAGE_BYTES = 4 * 1000 * 1000;
-/** Changes examined per request at most, so a caller who sees little cannot make a page expensive. */
-const MAX_SCAN = 1000;
+/** Log entries examined per request at most, so a caller who sees little cannot make a page expensive. */
+export const MAX_SCAN = 1000;
 const SCAN_BATCH = 100;
 /**
  * Once a page is full, one more visible change is all it looks for (to say has_more):
- * it looks in batches this small, not SCAN_BATCH's full bulletins. A divisor of
- * SCAN_BATCH and MAX_SCAN, so the scan budget ends where it always did.
+ * it looks in batches this small. A divisor of SCAN_BATCH and MAX_SCAN, so the scan
+ * budget ends where it always did.
  */
 const PROBE_BATCH = 10;
-const CURSOR_PREFIX = "f1.";
+const CURSOR_PREFIX = "f2.";
+/** Before the first change (seq 0). */
+const START = -1;
 
 type Deps = Pick<HubDeps, "store" | "clock">;
 
@@ -41,37 +44,28 @@ export async function readFeedPage(
   limit: number,
 ): Promise<FeedPage> {
   const start = decodeFeedCursor(cursor);
-  const now = deps.clock.now();
-  const items: (BulletinView | RedNotice)[] = [];
+  const chosen: LoggedChange[] = [];
   let bytes = 64;
   let position = start;
-  let lastReturned: number | undefined;
   let scanned = 0;
   let hasMore = false;
 
   scan: while (true) {
-    const batch = items.length === limit ? PROBE_BATCH : SCAN_BATCH;
-    const entries = await deps.store.feed.readFeed(position, batch);
-    const records = await deps.store.bulletins.getBulletins([
-      ...new Set(entries.map((e) => e.bulletin_id)),
-    ]);
+    const batch = chosen.length === limit ? PROBE_BATCH : SCAN_BATCH;
+    const entries = await deps.store.changes.changesAfter(position, batch);
     for (const entry of entries) {
-      const record = records.get(entry.bulletin_id);
-      const current = record === undefined ? false : await holdsPosition(deps, record, entry);
-      if (record !== undefined && current && isVisibleTo(record, caller)) {
-        if (items.length === limit) {
+      if (isVisibleTo(entry, caller)) {
+        if (chosen.length === limit) {
           // One more visible change exists: there is more, and the page ends before it.
           hasMore = true;
           break scan;
         }
-        const size = sizeBound(record);
-        if (items.length > 0 && bytes + size > FEED_MAX_PAGE_BYTES) {
+        if (chosen.length > 0 && bytes + entry.view_bytes > FEED_MAX_PAGE_BYTES) {
           hasMore = true;
           break scan;
         }
-        items.push(toSharedView(record, now));
-        bytes += size;
-        lastReturned = entry.seq;
+        chosen.push(entry);
+        bytes += entry.view_bytes;
       }
       position = entry.seq;
     }
@@ -83,11 +77,37 @@ export async function readFeedPage(
     }
   }
 
+  const lastReturned = chosen.at(-1)?.seq;
   return {
-    items,
-    next_cursor: nextCursor(cursor, start, position, lastReturned, hasMore, items.length),
+    items: await itemsOf(deps, chosen),
+    next_cursor: nextCursor(cursor, start, position, lastReturned, hasMore),
     has_more: hasMore,
   };
+}
+
+/** Reads what the page returns: whole bulletins, but for TLP:RED only what its notice shows. */
+async function itemsOf(deps: Deps, chosen: readonly LoggedChange[]): Promise<FeedItem[]> {
+  const ids = (red: boolean) => [
+    ...new Set(chosen.filter((e) => (e.tlp === "red") === red).map((e) => e.bulletin_id)),
+  ];
+  const [records, notices] = await Promise.all([
+    deps.store.changes.bulletins(ids(false)),
+    deps.store.changes.bulletinMetas(ids(true)),
+  ]);
+  const now = deps.clock.now();
+  return chosen.flatMap((entry): FeedItem[] => {
+    const change: Change = {
+      seq: entry.seq,
+      kind: entry.kind,
+      at: entry.at,
+      receipt: entry.receipt,
+    };
+    const record = records.get(entry.bulletin_id);
+    if (record !== undefined) return [{ ...toBulletinView(record, now), change }];
+    const notice = notices.get(entry.bulletin_id);
+    if (notice !== undefined) return [{ ...toRedNotice(notice, now), change }];
+    return [];
+  });
 }
 
 /**
@@ -101,53 +121,22 @@ function nextCursor(
   scannedTo: number,
   lastReturned: number | undefined,
   hasMore: boolean,
-  count: number,
 ): string {
-  if (count > 0 && lastReturned !== undefined)
-    return encodeFeedCursor(hasMore ? lastReturned : scannedTo);
+  if (lastReturned !== undefined) return encodeFeedCursor(hasMore ? lastReturned : scannedTo);
   if (hasMore && scannedTo > start) return encodeFeedCursor(scannedTo);
   return given ?? encodeFeedCursor(start);
 }
 
-/**
- * A TLP:RED bulletin is a notice in the feed: id, issuer, TLP, status, time, and a
- * revocation's reason of at most 1,000 characters (6 bytes each at worst, escaped).
- */
-const RED_NOTICE_BOUND = 8 * 1024;
-
-/**
- * An upper bound of an item's bytes in the page, without serialising it twice: its
- * JWS, the payload decoded from it (re-serialised JSON is never longer than the
- * compact JSON signed), the receipt and the few members around them.
- */
-function sizeBound(record: BulletinRecord): number {
-  if (record.tlp === "red") return RED_NOTICE_BOUND;
-  return record.jws.length + Math.ceil((record.jws.length * 3) / 4) + record.receipt.length + 1024;
-}
-
-/** Whether this feed position is the change's own (claiming it if nobody has). */
-async function holdsPosition(
-  deps: Deps,
-  record: BulletinRecord,
-  entry: FeedEntry,
-): Promise<boolean> {
-  const state = record.changes[entry.change];
-  if (state === undefined) return false;
-  const claimed =
-    state.seq ?? (await deps.store.bulletins.claimChangeSeq(record.id, entry.change, entry.seq));
-  state.seq = claimed;
-  return claimed === entry.seq;
-}
-
-export function encodeFeedCursor(position: number): string {
-  return CURSOR_PREFIX + Buffer.from(String(position), "utf8").toString("base64url");
+/** A cursor after the change at `seq` (−1: before the first). */
+export function encodeFeedCursor(seq: number): string {
+  return CURSOR_PREFIX + Buffer.from(String(seq), "utf8").toString("base64url");
 }
 
 export function decodeFeedCursor(cursor: string | undefined): number {
-  if (cursor === undefined) return 0;
+  if (cursor === undefined) return START;
   if (cursor.startsWith(CURSOR_PREFIX)) {
     const text = Buffer.from(cursor.slice(CURSOR_PREFIX.length), "base64url").toString("utf8");
-    if (/^(0|[1-9][0-9]{0,14})$/.test(text) && encodeFeedCursor(Number(text)) === cursor)
+    if (/^(-1|0|[1-9][0-9]{0,14})$/.test(text) && encodeFeedCursor(Number(text)) === cursor)
       return Number(text);
   }
   throw ValidationError.at("/cursor", "the cursor is not one this hub issued");

@@ -1,13 +1,34 @@
-/** Reading one bulletin and revoking it (DESIGN §4, §9). Hidden and missing answer alike. */
+/**
+ * Reading one bulletin and revoking it (DESIGN §4, §9, §10). Hidden and missing answer
+ * alike, and cost alike: visibility is decided on a small projection, and only a
+ * bulletin the caller may see is then read in full.
+ */
+
+import type { BulletinAccess } from "../changes/port.js";
+import { advance, outboxDue } from "../changes/protocol.js";
+import { changeOf } from "../changes/types.js";
 import { ConflictError, ForbiddenError, NotFoundError } from "../errors/errors.js";
 import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
-import { advanceBulletin, outboxDue } from "./outbox.js";
 import { RevokeBodySchema, UlidSchema } from "./schema.js";
 import type { BulletinRecord, BulletinView } from "./types.js";
 import { toBulletinView } from "./view.js";
 import { isVisibleTo } from "./visibility.js";
+import type { RevokedBulletin } from "./wire.js";
+
+/** What decides visibility, if the caller may see the bulletin; otherwise the same 404 as for none. */
+export async function visibleAccess(
+  deps: Pick<HubDeps, "store">,
+  caller: Organisation,
+  id: string,
+): Promise<BulletinAccess> {
+  const access = UlidSchema.safeParse(id).success
+    ? await deps.store.changes.bulletinAccess(id)
+    : undefined;
+  if (access === undefined || !isVisibleTo(access, caller)) throw new NotFoundError("bulletin");
+  return access;
+}
 
 /** The bulletin if the caller may see it; otherwise the same 404 as for no bulletin at all. */
 export async function visibleBulletin(
@@ -15,10 +36,9 @@ export async function visibleBulletin(
   caller: Organisation,
   id: string,
 ): Promise<BulletinRecord> {
-  const record = UlidSchema.safeParse(id).success
-    ? await deps.store.bulletins.getBulletin(id)
-    : undefined;
-  if (record === undefined || !isVisibleTo(record, caller)) throw new NotFoundError("bulletin");
+  await visibleAccess(deps, caller, id);
+  const record = await deps.store.changes.bulletin(id);
+  if (record === undefined) throw new NotFoundError("bulletin");
   return record;
 }
 
@@ -35,14 +55,13 @@ export async function revokeBulletin(
   caller: Organisation,
   id: string,
   body: unknown,
-): Promise<BulletinView> {
-  const record = await visibleBulletin(deps, caller, id);
-  if (record.issuer !== caller.id)
+): Promise<RevokedBulletin> {
+  const access = await visibleAccess(deps, caller, id);
+  if (access.issuer !== caller.id)
     throw new ForbiddenError("Only the publisher of a bulletin can revoke it.");
   const { reason } = parseOrThrow(RevokeBodySchema, body);
-  if (record.status === "revoked") throw new ConflictError("This bulletin is already revoked.");
   const now = deps.clock.now();
-  const revoked = await deps.store.bulletins.revokeBulletin(
+  const revoked = await deps.store.changes.commitRevocation(
     id,
     caller.id,
     { reason, revoked_at: now.toISOString() },
@@ -50,13 +69,17 @@ export async function revokeBulletin(
   );
   if (!revoked) throw new ConflictError("This bulletin is already revoked.");
   deps.metrics.count("BulletinsRevoked");
-  await advanceBulletin(deps, id).catch((error: unknown) =>
+  const advanced = await advance(deps, id).catch((error: unknown) => {
     deps.logger.warn("a revocation waits for the sweeper", {
       bulletinId: id,
       error: String(error),
-    }),
-  );
-  const updated = await deps.store.bulletins.getBulletin(id);
+    });
+    return undefined;
+  });
+  const updated = advanced ?? (await deps.store.changes.bulletin(id));
   if (updated === undefined) throw new Error(`bulletin ${id} vanished after its revocation`);
-  return toBulletinView(updated, deps.clock.now());
+  return {
+    ...toBulletinView(updated, deps.clock.now()),
+    change: changeOf("revoked", updated.changes.revoked) ?? null,
+  };
 }

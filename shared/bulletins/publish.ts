@@ -1,9 +1,13 @@
 /**
- * Publishing a bulletin (DESIGN §4, §9): check the publisher's signature and the
- * payload, resolve the audience, write the indicator index ahead, then commit with
- * one conditional put of the bulletin item. A re-post of the same content answers
- * the stored receipt; the same id with other content is a conflict.
+ * Publishing a bulletin (DESIGN §4, §9, §10): check the publisher's signature and the
+ * payload, resolve the audience, commit the publication (changes/port.ts), and drive
+ * it through the change protocol. A re-post of the same content answers the stored
+ * receipt; the same id with other content is a conflict.
  */
+
+import { toUtcInstant } from "../changes/instants.js";
+import { advance, outboxDue } from "../changes/protocol.js";
+import { changeOf } from "../changes/types.js";
 import { ConflictError, ForbiddenError, ValidationError } from "../errors/errors.js";
 import { fieldErrorsOf } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
@@ -14,7 +18,6 @@ import { signReceipt } from "../signatures/receipt.js";
 import type { DecodedJws } from "../signatures/types.js";
 import { resolveRecipients } from "./audience.js";
 import { summariseIndicators } from "./indicators-of.js";
-import { advanceBulletin, outboxDue } from "./outbox.js";
 import { type BulletinPayload, BulletinPayloadSchema } from "./schema.js";
 import type { BulletinRecord } from "./types.js";
 import type { PublishReceipt } from "./wire.js";
@@ -43,9 +46,9 @@ export async function publishBulletin(
   await verifyWithCurrentKey(decoded, caller);
   const sha = contentSha256(decoded);
 
-  const existing = await deps.store.bulletins.getBulletin(payloadId(decoded));
+  const existing = await deps.store.changes.bulletinAccess(payloadId(decoded));
   if (existing !== undefined && existing.issuer === caller.id && existing.content_sha256 === sha) {
-    return { created: false, receipt: receiptOf(existing) };
+    return repost(deps, existing.id);
   }
 
   const payload = validatePayload(decoded.payload, deps.clock.now());
@@ -73,8 +76,8 @@ export async function publishBulletin(
     tlp: payload.tlp,
     category: payload.category,
     confidence: payload.confidence,
-    issued_at: payload.issued_at,
-    valid_until: payload.valid_until ?? null,
+    issued_at: toUtcInstant(payload.issued_at),
+    valid_until: payload.valid_until == null ? null : toUtcInstant(payload.valid_until),
     received_at: receivedAt,
     status: "active",
     recipients,
@@ -85,39 +88,34 @@ export async function publishBulletin(
     content_sha256: sha,
     receipt,
     supersedes: payload.supersedes ?? null,
-    changes: { published: { at: receivedAt } },
+    changes: { published: { committed_at: receivedAt } },
     version: 1,
   };
 
-  await deps.store.bulletins.indexBulletin(summary.normalised, {
-    id: record.id,
-    issuer: record.issuer,
-    tlp: record.tlp,
-    category: record.category,
-    confidence: record.confidence,
-    issued_at: record.issued_at,
-    valid_until: record.valid_until,
-    received_at: record.received_at,
-    status: "pending",
-    recipients: record.recipients,
-    content_sha256: sha,
-  });
-  if (!(await deps.store.bulletins.commitBulletin(record, outboxDue(now)))) {
+  if (!(await deps.store.changes.commitPublication(record, summary.normalised, outboxDue(now)))) {
     // Another request committed this id between our read and our commit.
-    const winner = await deps.store.bulletins.getBulletin(record.id);
+    const winner = await deps.store.changes.bulletinAccess(record.id);
     if (winner !== undefined && winner.issuer === caller.id && winner.content_sha256 === sha) {
-      return { created: false, receipt: receiptOf(winner) };
+      return repost(deps, record.id);
     }
     throw new ConflictError("A bulletin with this id exists with other content.");
   }
   deps.metrics.count("BulletinsPublished");
-  await advanceBulletin(deps, record.id).catch((error: unknown) =>
+  const advanced = await advance(deps, record.id).catch((error: unknown) => {
     deps.logger.warn("a published bulletin waits for the sweeper", {
       bulletinId: record.id,
       error: String(error),
-    }),
-  );
-  return { created: true, receipt: receiptOf(record) };
+    });
+    return record;
+  });
+  return { created: true, receipt: receiptOf(advanced ?? record) };
+}
+
+/** The same bulletin posted again: the stored receipt. */
+async function repost(deps: HubDeps, id: string): Promise<PublishOutcome> {
+  const stored = await deps.store.changes.bulletin(id);
+  if (stored === undefined) throw new Error(`bulletin ${id} vanished after its commit`);
+  return { created: false, receipt: receiptOf(stored) };
 }
 
 function decodeOrRefuse(jws: string): DecodedJws {
@@ -172,17 +170,20 @@ async function checkSupersedes(
   payload: BulletinPayload,
 ): Promise<void> {
   if (payload.supersedes === undefined || payload.supersedes === null) return;
-  const previous = await deps.store.bulletins.getBulletin(payload.supersedes);
+  const previous = await deps.store.changes.bulletinAccess(payload.supersedes);
   if (previous === undefined || previous.issuer !== caller.id) {
     throw ValidationError.at("/supersedes", "supersedes must name one of your own bulletins");
   }
 }
 
 function receiptOf(record: BulletinRecord): PublishReceipt {
-  return {
+  const receipt: PublishReceipt = {
     id: record.id,
     received_at: record.received_at,
     content_sha256: record.content_sha256,
     receipt: record.receipt,
   };
+  const change = changeOf("published", record.changes.published);
+  if (change !== undefined) receipt.change = change;
+  return receipt;
 }

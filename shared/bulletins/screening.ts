@@ -1,16 +1,16 @@
 /**
  * Screening (DESIGN §5, §9): one result per input, in order, with the visible active
- * bulletins naming it. The index answers from its own entries, so 1,000 clean inputs
- * cost ten batched reads and hits cost nothing more.
+ * bulletins naming it, newest first. The index answers from its own entries, so 1,000
+ * clean inputs cost ten batched reads and hits cost nothing more.
  */
 import * as z from "zod";
 import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
-import { checkIndicator } from "../indicators/index.js";
+import { checkIndicator, type IndicatorCheck } from "../indicators/index.js";
 import type { Organisation } from "../orgs/types.js";
 import type { IndexedBulletin } from "../store/types.js";
 import { effectiveStatus } from "./status.js";
-import { isVisibleTo } from "./visibility.js";
+import { isVisibleTo, type Viewer } from "./visibility.js";
 import { invalidScreenResult, MAX_MATCHES, type ScreenMatch, type ScreenResult } from "./wire.js";
 
 export const MAX_SCREEN_INPUTS = 1000;
@@ -30,40 +30,9 @@ export async function screen(
   const { indicators } = parseOrThrow(ScreenBodySchema, body);
   const checks = indicators.map((input) => checkIndicator(input));
   const normalised = checks.flatMap((check) => (check.ok ? [check.normalised] : []));
-  const index = await deps.store.bulletins.lookupIndicators(normalised);
-  const now = deps.clock.now();
-  const candidates = new Map<string, IndexedBulletin[]>();
-  for (const [indicator, entries] of index) {
-    const live = entries.filter(
-      (entry) =>
-        (entry.status === "active" || entry.status === "pending") &&
-        isVisibleTo(entry, caller) &&
-        effectiveStatus({ status: "active", valid_until: entry.valid_until }, now) === "active",
-    );
-    if (live.length > 0) candidates.set(indicator, live);
-  }
-  const committed = await committedContents(deps, [...candidates.values()].flat());
-  const matchesOf = (indicator: string): ScreenMatch[] =>
-    (candidates.get(indicator) ?? [])
-      .filter(
-        (entry) => entry.status === "active" || committed.get(entry.id) === entry.content_sha256,
-      )
-      .sort(newestFirst)
-      .map(toMatch);
-
-  let hits = 0;
-  const results = checks.map((check, i): ScreenResult => {
-    const input = indicators[i];
-    if (!check.ok) return invalidScreenResult(input, check.error);
-    const matches = matchesOf(check.normalised);
-    if (matches.length > 0) hits += 1;
-    return {
-      input,
-      normalised: check.normalised,
-      match_count: matches.length,
-      matches: matches.slice(0, MAX_MATCHES),
-    };
-  });
+  const index = await deps.store.changes.committedMatches(normalised);
+  const results = screenAgainst(indicators, checks, (n) => index.get(n), caller, deps.clock.now());
+  const hits = results.filter((result) => result.match_count > 0).length;
   deps.metrics.count("ScreenCalls");
   deps.metrics.count("ScreenedIndicators", indicators.length);
   if (hits > 0) deps.metrics.count("ScreenHits", hits);
@@ -71,22 +40,40 @@ export async function screen(
 }
 
 /**
- * Index entries are written `pending` before their bulletin commits, and the outbox
- * mirrors the committed status into them right after. A pending entry is therefore a
- * publish in flight or one that never committed — perhaps one that lost a race on the
- * same id with other content: only the bulletin item can tell, by its content hash
- * (and whether it is still active).
+ * The answer to a screening, from the index entries of each normalised indicator:
+ * one result per input, in order; for a valid one, the bulletins the caller may see
+ * that are active now, newest first, at most MAX_MATCHES with the total counted.
+ * Pure, so a partner's local mirror (DESIGN §17) answers exactly what the hub does.
  */
-async function committedContents(
-  deps: Pick<HubDeps, "store">,
-  entries: IndexedBulletin[],
-): Promise<Map<string, string>> {
-  const pending = [
-    ...new Set(entries.filter((entry) => entry.status === "pending").map((entry) => entry.id)),
-  ];
-  return pending.length === 0 ? new Map() : deps.store.bulletins.activeContents(pending);
+export function screenAgainst(
+  inputs: readonly unknown[],
+  checks: readonly IndicatorCheck[],
+  entriesOf: (normalised: string) => readonly IndexedBulletin[] | undefined,
+  caller: Viewer,
+  now: Date,
+): ScreenResult[] {
+  return checks.map((check, i): ScreenResult => {
+    const input = inputs[i];
+    if (!check.ok) return invalidScreenResult(input, check.error);
+    const matches = (entriesOf(check.normalised) ?? [])
+      .filter(
+        (entry) =>
+          isVisibleTo(entry, caller) &&
+          effectiveStatus({ status: entry.status, valid_until: entry.valid_until }, now) ===
+            "active",
+      )
+      .sort(newestFirst)
+      .map(toMatch);
+    return {
+      input,
+      normalised: check.normalised,
+      match_count: matches.length,
+      matches: matches.slice(0, MAX_MATCHES),
+    };
+  });
 }
 
+/** Newest first by the instant issued (stored in UTC, so it compares as text), then by id. */
 function newestFirst(a: IndexedBulletin, b: IndexedBulletin): number {
   return b.issued_at.localeCompare(a.issued_at) || b.id.localeCompare(a.id);
 }

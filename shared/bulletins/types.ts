@@ -1,4 +1,5 @@
 /** Bulletins as the hub keeps and serves them. */
+import type { ChangeKind, ChangeState } from "../changes/types.js";
 import type { Chain, IndicatorType } from "../indicators/index.js";
 import type { Category, Tlp } from "./schema.js";
 import type { Revocation } from "./wire.js";
@@ -8,21 +9,7 @@ export const BULLETIN_STATUSES = ["active", "revoked", "superseded", "expired"] 
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
 export type StoredStatus = Exclude<BulletinStatus, "expired">;
 
-/** The changes a bulletin goes through; each is one entry of the change feed. */
-export const CHANGE_KINDS = ["published", "superseded", "revoked"] as const;
-export type ChangeKind = (typeof CHANGE_KINDS)[number];
-
-/**
- * Where one change stands in the outbox: `indexed` once screening sees it, `seq` once
- * it holds its place in the feed, `fanned_out` once its deliveries are written and queued.
- */
-export interface ChangeState {
-  at: string;
-  seq?: number;
-  /** The status after this change is mirrored into the indicator index. */
-  indexed?: boolean;
-  fanned_out?: boolean;
-}
+export { CHANGE_KINDS, type ChangeKind, type ChangeState } from "../changes/types.js";
 
 /** The fields every surface needs to decide visibility and to filter, without the JWS. */
 export interface BulletinMeta {
@@ -31,6 +18,7 @@ export interface BulletinMeta {
   tlp: Tlp;
   category: Category;
   confidence: number;
+  /** The payload's `issued_at` as the same instant in UTC, so instants compare as text. */
   issued_at: string;
   valid_until: string | null;
   received_at: string;
@@ -51,7 +39,9 @@ export interface BulletinRecord extends BulletinMeta {
   supersedes: string | null;
   superseded_by?: string;
   revocation?: Revocation;
+  /** Each change the bulletin took, and how far its protocol has gone (changes/protocol.ts). */
   changes: Partial<Record<ChangeKind, ChangeState>>;
+  /** Bumped by every commit (publication, supersession, revocation); not by protocol steps. */
   version: number;
 }
 

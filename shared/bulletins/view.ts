@@ -28,7 +28,13 @@ export function toBulletinView(record: BulletinRecord, now: Date): BulletinView 
   return view;
 }
 
-export function toRedNotice(record: BulletinRecord, now: Date): RedNotice {
+export function toRedNotice(
+  record: Pick<
+    BulletinRecord,
+    "id" | "issuer" | "status" | "valid_until" | "received_at" | "revocation"
+  >,
+  now: Date,
+): RedNotice {
   const notice: RedNotice = {
     id: record.id,
     issuer: record.issuer,
@@ -46,4 +52,27 @@ export function toRedNotice(record: BulletinRecord, now: Date): RedNotice {
  */
 export function toSharedView(record: BulletinRecord, now: Date): BulletinView | RedNotice {
   return record.tlp === "red" ? toRedNotice(record, now) : toBulletinView(record, now);
+}
+
+/**
+ * A TLP:RED bulletin is a notice in the feed: id, issuer, TLP, status, time, and a
+ * revocation's reason of at most 1,000 characters (6 bytes each at worst, escaped).
+ */
+const RED_NOTICE_BOUND = 8 * 1024;
+/** The members around the JWS, payload and receipt: ids, times, status, a revocation, a change. */
+const VIEW_OVERHEAD_BOUND = 12 * 1024;
+
+/**
+ * An upper bound of a bulletin's shared view in bytes, without serialising it: its
+ * JWS, the payload decoded from it (re-serialised JSON is never longer than the
+ * compact JSON signed), the receipt, and the members around them.
+ */
+export function viewBytesBound(record: Pick<BulletinRecord, "tlp" | "jws" | "receipt">): number {
+  if (record.tlp === "red") return RED_NOTICE_BOUND;
+  return (
+    record.jws.length +
+    Math.ceil((record.jws.length * 3) / 4) +
+    record.receipt.length +
+    VIEW_OVERHEAD_BOUND
+  );
 }

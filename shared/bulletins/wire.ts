@@ -4,6 +4,7 @@
  * document — one definition per wire shape.
  */
 import * as z from "zod";
+import { ChangeSchema } from "../changes/types.js";
 import { INDICATOR_ERROR_CODES, type IndicatorErrorCode } from "../indicators/index.js";
 import { BulletinPayloadSchema, CATEGORIES, TLPS } from "./schema.js";
 import { BULLETIN_STATUSES } from "./types.js";
@@ -41,9 +42,24 @@ export const RedNoticeSchema = z
     description: "What leaves the hub of a TLP:RED bulletin outside a recipient's direct GET.",
   });
 
+/** A feed item: the bulletin as it stands now, and the change that this place in the log reports. */
+export const FeedItemSchema = z
+  .union([
+    BulletinViewSchema.extend({ change: ChangeSchema }),
+    RedNoticeSchema.extend({ change: ChangeSchema }),
+  ])
+  .meta({ id: "FeedItem" });
+
+/** The revoke answer: the bulletin, now revoked, and the revocation as logged (DESIGN §10). */
+export const RevokedBulletinSchema = BulletinViewSchema.extend({
+  change: ChangeSchema.nullable().describe(
+    "the revocation's change; null only if the hub could not log it yet (it will)",
+  ),
+}).meta({ id: "RevokedBulletin" });
+
 export const FeedPageSchema = z
   .object({
-    items: z.array(z.union([BulletinViewSchema, RedNoticeSchema])),
+    items: z.array(FeedItemSchema),
     next_cursor: z.string(),
     has_more: z.boolean(),
   })
@@ -55,6 +71,7 @@ export const PublishReceiptSchema = z
     received_at: z.string(),
     content_sha256: z.string(),
     receipt: z.string(),
+    change: ChangeSchema.optional().describe("the publication's place in the log, once logged"),
   })
   .meta({ id: "PublishReceipt" });
 
@@ -83,6 +100,8 @@ export type BulletinView = z.infer<typeof BulletinViewSchema>;
 export type RedNotice = z.infer<typeof RedNoticeSchema>;
 export type Revocation = z.infer<typeof RevocationSchema>;
 export type FeedPage = z.infer<typeof FeedPageSchema>;
+export type FeedItem = z.infer<typeof FeedItemSchema>;
+export type RevokedBulletin = z.infer<typeof RevokedBulletinSchema>;
 export type PublishReceipt = z.infer<typeof PublishReceiptSchema>;
 export type ScreenMatch = z.infer<typeof ScreenMatchSchema>;
 export type ScreenResult = z.infer<typeof ScreenResultSchema>;

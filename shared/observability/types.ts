@@ -27,6 +27,7 @@ export const METRIC_NAMES = [
   "DeliveryAttemptsFailed",
   "AuthenticationRefused",
   "OutboxItemsSwept",
+  "OutboxItemStuck",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 

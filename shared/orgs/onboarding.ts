@@ -4,6 +4,7 @@
  * organisation is a versioned replace of its one item, retried on a lost race.
  */
 import { ConflictError, NotFoundError, ValidationError } from "../errors/errors.js";
+import { parseOrThrow } from "../errors/zod.js";
 import type { Clock, HubDeps } from "../hub/deps.js";
 import { SignatureError } from "../signatures/errors.js";
 import { verifyKeyProof } from "../signatures/key-proof.js";
@@ -14,6 +15,7 @@ import {
   type CreateOrgBody,
   MAX_KEYS_PER_ORG,
   type PatchOrgBody,
+  PatchOrgSchema,
 } from "./schema.js";
 import { activeKeys, isAdmin, type Organisation, type OrgKey } from "./types.js";
 
@@ -37,6 +39,7 @@ export async function createOrganisation(deps: Deps, body: CreateOrgBody): Promi
   };
   if (!(await deps.store.orgs.createOrg(org)))
     throw new ConflictError("An organisation with this id exists.");
+  if (isActiveAdmin(org)) await deps.store.orgs.giveActiveAdmin();
   return org;
 }
 
@@ -46,33 +49,60 @@ export async function getOrganisation(orgs: OrgStore, id: string): Promise<Organ
   return org;
 }
 
+/**
+ * Changes an organisation (DESIGN §9). A missing one is 404 before its body is
+ * validated. The last active admin organisation cannot lose its role or be suspended:
+ * the count of active admins is taken down (conditionally) before such a change and
+ * given back if the change does not land, so two quick demotions can never both pass.
+ */
 export async function patchOrganisation(
   deps: Deps,
   id: string,
-  patch: PatchOrgBody,
+  body: unknown,
 ): Promise<Organisation> {
-  return updateOrganisation(deps, id, async (org) => {
-    const next: Organisation = {
-      ...org,
-      name: patch.name ?? org.name,
-      status: patch.status ?? org.status,
-      roles: patch.roles ?? org.roles,
-      groups: patch.groups ?? org.groups,
-    };
-    const errors = [];
-    if (isAdmin(next) && next.roles.length > 1)
-      errors.push({ pointer: "/roles", message: "admin excludes every other role" });
-    if (isAdmin(next) && next.groups.length > 0) {
-      errors.push({ pointer: "/groups", message: "an admin organisation belongs to no group" });
-    }
-    if (errors.length > 0) throw new ValidationError(errors);
-    const losesAdmin =
-      isAdmin(org) && org.status === "active" && (!isAdmin(next) || next.status !== "active");
-    if (losesAdmin && !(await anotherActiveAdmin(deps.store.orgs, org.id))) {
+  await getOrganisation(deps.store.orgs, id);
+  const patch = parseOrThrow(PatchOrgSchema, body);
+  for (let attempt = 0; attempt < MAX_UPDATE_TRIES; attempt += 1) {
+    const org = await getOrganisation(deps.store.orgs, id);
+    const next = patched(org, patch);
+    const losing = isActiveAdmin(org) && !isActiveAdmin(next);
+    const gaining = !isActiveAdmin(org) && isActiveAdmin(next);
+    if (losing && !(await deps.store.orgs.takeActiveAdmin())) {
       throw new ConflictError("This is the last active admin organisation.");
     }
-    return next;
-  });
+    const saved = { ...next, version: org.version + 1, updated_at: deps.clock.now().toISOString() };
+    if (await deps.store.orgs.saveOrg(saved, org.version)) {
+      if (gaining) await deps.store.orgs.giveActiveAdmin();
+      return saved;
+    }
+    if (losing) await deps.store.orgs.giveActiveAdmin();
+  }
+  throw new ConflictError("The organisation changed while this request was applied; try again.");
+}
+
+function patched(org: Organisation, patch: PatchOrgBody): Organisation {
+  const next: Organisation = {
+    ...org,
+    name: patch.name ?? org.name,
+    status: patch.status ?? org.status,
+    roles: patch.roles ?? org.roles,
+    groups: patch.groups ?? org.groups,
+  };
+  const errors = [];
+  if (isAdmin(next) && next.roles.length > 1)
+    errors.push({ pointer: "/roles", message: "admin excludes every other role" });
+  if (isAdmin(next) && next.groups.length > 0) {
+    errors.push({ pointer: "/groups", message: "an admin organisation belongs to no group" });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+  return next;
+}
+
+/** Counts the active admin organisations (when nothing else runs: a local hub's start). */
+export async function recountActiveAdmins(orgs: OrgStore): Promise<number> {
+  const count = (await orgs.listOrgs()).filter(isActiveAdmin).length;
+  await orgs.recountActiveAdmins(count);
+  return count;
 }
 
 export async function addKey(
@@ -139,7 +169,7 @@ export async function ensureAdminOrganisation(
 ): Promise<boolean> {
   if ((await deps.store.orgs.getOrg(id)) !== undefined) return false;
   const now = deps.clock.now().toISOString();
-  return deps.store.orgs.createOrg({
+  const created = await deps.store.orgs.createOrg({
     id,
     name: "Hub administrator",
     type: "other",
@@ -151,6 +181,8 @@ export async function ensureAdminOrganisation(
     updated_at: now,
     version: 1,
   });
+  if (created) await deps.store.orgs.giveActiveAdmin();
+  return created;
 }
 
 async function updateOrganisation(
@@ -168,10 +200,8 @@ async function updateOrganisation(
   throw new ConflictError("The organisation changed while this request was applied; try again.");
 }
 
-async function anotherActiveAdmin(orgs: OrgStore, except: string): Promise<boolean> {
-  return (await orgs.listOrgs()).some(
-    (org) => org.id !== except && org.status === "active" && isAdmin(org),
-  );
+function isActiveAdmin(org: Organisation): boolean {
+  return org.status === "active" && isAdmin(org);
 }
 
 function keysOf(jwks: readonly PublicJwk[], createdAt: string): Record<string, OrgKey> {

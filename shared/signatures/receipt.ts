@@ -12,6 +12,8 @@ import { SignatureError } from "./errors.js";
 import type { Jwks, SigningKey } from "./types.js";
 
 export const RECEIPT_TYP = "cordon-receipt+jws";
+/** A revocation's or supersession's receipt (DESIGN §14): the hub's word on a change. */
+export const CHANGE_RECEIPT_TYP = "cordon-change+jws";
 
 export interface ReceiptClaims {
   /** The bulletin id. */
@@ -66,6 +68,64 @@ export async function verifyReceipt(receipt: string, hubJwks: Jwks): Promise<Rec
       "The receipt claims are not valid.",
       { pointer: toPointer(issue?.path ?? []), segment: "payload" },
     );
+  }
+  return parsed.data;
+}
+
+/** What a change receipt says: which change of which bulletin, and its place in the log. */
+export interface ChangeReceiptClaims {
+  id: string;
+  issuer: string;
+  kind: "revoked" | "superseded";
+  seq: number;
+  /** RFC 3339 UTC with microseconds. */
+  at: string;
+}
+
+export const ChangeReceiptClaimsSchema: z.ZodType<ChangeReceiptClaims> = z.object({
+  id: z.string().min(1),
+  issuer: z.string().min(1),
+  kind: z.enum(["revoked", "superseded"]),
+  seq: z.int().min(0),
+  at: z.string().min(1),
+});
+
+/** Signs a change receipt, members in a fixed order. */
+export async function signChangeReceipt(
+  claims: ChangeReceiptClaims,
+  hubKey: SigningKey,
+): Promise<string> {
+  const ordered: ChangeReceiptClaims = {
+    id: claims.id,
+    issuer: claims.issuer,
+    kind: claims.kind,
+    seq: claims.seq,
+    at: claims.at,
+  };
+  return signCompactJws(jsonPayloadBytes(ordered), CHANGE_RECEIPT_TYP, hubKey);
+}
+
+/** Verifies a change receipt against the hub's JWKS. */
+export async function verifyChangeReceipt(
+  receipt: string,
+  hubJwks: Jwks,
+): Promise<ChangeReceiptClaims> {
+  const decoded = decodeCompactJws(receipt, CHANGE_RECEIPT_TYP);
+  const jwk = hubJwks.keys.find((key) => key.kid === decoded.header.kid);
+  if (jwk === undefined) {
+    throw new SignatureError("ERR_JWS_KID_UNKNOWN", "No hub key has this kid.", {
+      pointer: "/kid",
+      segment: "header",
+    });
+  }
+  await verifyDecodedJws(decoded, jwk);
+  const parsed = ChangeReceiptClaimsSchema.safeParse(decoded.payload);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SignatureError("ERR_JWS_MALFORMED", "The change receipt claims are not valid.", {
+      pointer: toPointer(issue?.path ?? []),
+      segment: "payload",
+    });
   }
   return parsed.data;
 }

@@ -7,13 +7,8 @@
  * commit (index entries) are never read as data on their own, and expiry is checked
  * on read as well as left to DynamoDB's TTL.
  */
-import type {
-  BulletinMeta,
-  BulletinRecord,
-  ChangeKind,
-  Revocation,
-  StoredStatus,
-} from "../bulletins/types.js";
+import type { BulletinMeta, StoredStatus } from "../bulletins/types.js";
+import type { ChangeStore } from "../changes/port.js";
 import type { Organisation } from "../orgs/types.js";
 import type { SightingRecord } from "../sightings/types.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
@@ -26,12 +21,24 @@ export interface Page<T> {
 
 export interface OrgStore {
   getOrg(id: string): Promise<Organisation | undefined>;
+  /** Several organisations by id, strongly consistent; missing ids are absent. */
+  getOrgs(ids: readonly string[]): Promise<Map<string, Organisation>>;
   /** Conditional create: false when the id is taken. */
   createOrg(org: Organisation): Promise<boolean>;
   /** Replaces the organisation if its stored version is still `expectedVersion`. */
   saveOrg(org: Organisation, expectedVersion: number): Promise<boolean>;
-  /** Every organisation (the directory is small). Eventually consistent. */
+  /** Every organisation (the directory is small), strongly consistent: groups are resolved from it. */
   listOrgs(): Promise<Organisation[]>;
+  /**
+   * The guard that keeps one active admin organisation: takes one away from the count
+   * of active admins unless it is the last (false then). Taken before an admin is
+   * demoted or suspended, given back after one is made (or if the change failed), so
+   * a lost race or a crash can only under-count: never leave the hub without an admin.
+   */
+  takeActiveAdmin(): Promise<boolean>;
+  giveActiveAdmin(): Promise<void>;
+  /** Sets the count from the directory (at start, when nothing else runs). */
+  recountActiveAdmins(count: number): Promise<void>;
 }
 
 export interface ReplayGuard {
@@ -43,7 +50,7 @@ export interface ReplayGuard {
  * What the indicator index keeps of each bulletin naming an indicator: enough to
  * decide visibility and answer a screening match without reading the bulletin, so
  * that screening 1,000 indicators costs ten batched reads, hits or not. All of it is
- * fixed at acceptance except `status`, which the outbox mirrors after each change.
+ * fixed at acceptance except `status`, which the change protocol mirrors after each change.
  */
 export type IndexedBulletin = Pick<
   BulletinMeta,
@@ -57,21 +64,13 @@ export type IndexedBulletin = Pick<
   | "received_at"
   | "recipients"
 > & {
-  /** `pending` until the outbox mirrors the committed status: a pending entry is confirmed before use. */
-  status: StoredStatus | "pending";
+  status: StoredStatus;
   /**
    * Of the payload this entry was written for. Two publishes racing on one id with
    * other content each write entries ahead; only the committed content's are real.
    */
   content_sha256: string;
 };
-
-/** A change that holds a place in the feed. */
-export interface FeedEntry {
-  seq: number;
-  bulletin_id: string;
-  change: ChangeKind;
-}
 
 /** An item on the outbox index: something that must still be driven to completion. */
 export type WorkItem = {
@@ -89,66 +88,6 @@ export interface DeliveryKey {
   webhook_id: string;
 }
 
-/** Which index entry: the bulletin and the content it was written for. */
-export type IndexedRef = Pick<IndexedBulletin, "id" | "content_sha256">;
-
-export interface BulletinStore {
-  getBulletin(id: string): Promise<BulletinRecord | undefined>;
-  /** Full records, for the feed. Missing ids are absent from the map. */
-  getBulletins(ids: readonly string[]): Promise<Map<string, BulletinRecord>>;
-  /** Only the fields visibility, screening and filters need. */
-  getBulletinMetas(ids: readonly string[]): Promise<Map<string, BulletinMeta>>;
-  /**
-   * Adds the bulletin to the index of each indicator. Idempotent, and written before
-   * the commit: an entry whose bulletin never committed is dropped when read.
-   */
-  indexBulletin(normalised: readonly string[], entry: IndexedBulletin): Promise<void>;
-  /** Mirrors a status change into the index entries of the bulletin. */
-  setIndexedStatus(
-    normalised: readonly string[],
-    entry: IndexedRef,
-    status: StoredStatus,
-  ): Promise<void>;
-  /** The index entries of each indicator (batched reads). Indicators never named are absent. */
-  lookupIndicators(normalised: readonly string[]): Promise<Map<string, IndexedBulletin[]>>;
-  /**
-   * The committed content of each of these bulletins that is active, by id (the index
-   * is written ahead of the commit, so a pending entry is real only if it matches).
-   */
-  activeContents(ids: readonly string[]): Promise<Map<string, string>>;
-  /** The commit point of a publish. False when the id exists. */
-  commitBulletin(record: BulletinRecord, workDue: string): Promise<boolean>;
-  /** The commit point of a revocation: false unless the issuer matches and it is not already revoked. */
-  revokeBulletin(
-    id: string,
-    issuer: string,
-    revocation: Revocation,
-    workDue: string,
-  ): Promise<boolean>;
-  /** Marks `id` superseded by `by`, if it is still active and `issuer`'s. */
-  supersedeBulletin(
-    id: string,
-    issuer: string,
-    by: string,
-    at: string,
-    workDue: string,
-  ): Promise<boolean>;
-  /** Claims `seq` as the feed position of a change unless one is claimed; answers the claimed seq. */
-  claimChangeSeq(id: string, change: ChangeKind, seq: number): Promise<number>;
-  /** Marks a change fanned out; answers the bulletin as it now is (undefined: no such change). */
-  markFannedOut(id: string, change: ChangeKind): Promise<BulletinRecord | undefined>;
-  markIndexed(id: string, change: ChangeKind): Promise<void>;
-  /** Removes the bulletin from the outbox if its version is still `version`. */
-  clearBulletinWork(id: string, version: number): Promise<void>;
-}
-
-export interface FeedStore {
-  /** Appends a change at the end of the feed and answers its sequence number. */
-  appendChange(bulletinId: string, change: ChangeKind): Promise<number>;
-  /** Changes with seq > afterSeq, oldest first. */
-  readFeed(afterSeq: number, limit: number): Promise<FeedEntry[]>;
-}
-
 export interface SightingStore {
   /** The commit point of a sighting. */
   putSighting(record: SightingRecord, workDue: string): Promise<void>;
@@ -162,10 +101,14 @@ export interface SightingStore {
 }
 
 export interface SubscriptionStore {
-  putSubscription(record: SubscriptionRecord): Promise<void>;
+  /**
+   * Adds a subscription unless its organisation holds `max` already — exact under
+   * any number of concurrent creates. False when the organisation is at the cap.
+   */
+  addSubscription(record: SubscriptionRecord, max: number): Promise<boolean>;
   getSubscription(orgId: string, id: string): Promise<SubscriptionRecord | undefined>;
   listSubscriptions(orgId: string): Promise<SubscriptionRecord[]>;
-  /** Every subscription of every organisation, for fan-out. Eventually consistent. */
+  /** Every subscription of every organisation, for fan-out, strongly consistent. */
   listAllSubscriptions(): Promise<SubscriptionRecord[]>;
   /** Applies `changes` to a subscription that exists; false if it does not. */
   updateSubscription(orgId: string, id: string, changes: SubscriptionChanges): Promise<boolean>;
@@ -200,15 +143,20 @@ export interface DeliveryStore {
 export interface WorkStore {
   /** Outbox items due before `before`, oldest first, at most `limit`. */
   listDueWork(before: string, limit: number): Promise<WorkItem[]>;
-  /** Pushes an item's due time forward, so a sweep does not pick it again at once. */
-  postpone(item: WorkItem, due: string): Promise<void>;
+  /**
+   * Pushes an item's due time forward, so a sweep does not pick it again at once, and
+   * counts the try: answers how many times it has been swept since it last progressed.
+   */
+  postpone(item: WorkItem, due: string): Promise<number>;
+  /** Pushes an item's due time further without counting a try (backing off). */
+  delay(item: WorkItem, due: string): Promise<void>;
 }
 
 export interface Store {
   orgs: OrgStore;
   replay: ReplayGuard;
-  bulletins: BulletinStore;
-  feed: FeedStore;
+  /** Bulletins, their changes, the log and the indicator index (shared/changes/port.ts). */
+  changes: ChangeStore;
   sightings: SightingStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;

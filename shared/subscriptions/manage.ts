@@ -34,12 +34,6 @@ export async function createSubscription(
     if (error instanceof UnsafeUrlError) throw ValidationError.at("/url", error.message);
     throw error;
   }
-  const existing = await deps.store.subscriptions.listSubscriptions(caller.id);
-  if (existing.length >= MAX_SUBSCRIPTIONS_PER_ORG) {
-    throw new ConflictError(
-      `An organisation holds at most ${MAX_SUBSCRIPTIONS_PER_ORG} subscriptions.`,
-    );
-  }
   const now = deps.clock.now().toISOString();
   const id = deps.newId();
   const secret = newWebhookSecret();
@@ -54,7 +48,11 @@ export async function createSubscription(
     created_at: now,
     updated_at: now,
   };
-  await deps.store.subscriptions.putSubscription(record);
+  if (!(await deps.store.subscriptions.addSubscription(record, MAX_SUBSCRIPTIONS_PER_ORG))) {
+    throw new ConflictError(
+      `An organisation holds at most ${MAX_SUBSCRIPTIONS_PER_ORG} subscriptions.`,
+    );
+  }
   return { ...toSubscriptionView(record), secret };
 }
 

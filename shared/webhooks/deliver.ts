@@ -9,18 +9,11 @@
  */
 import { TtlCache } from "../async/ttl-cache.js";
 import type { BulletinRecord } from "../bulletins/types.js";
-import { isVisibleTo } from "../bulletins/visibility.js";
+import { eventBody } from "../events/registry.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
 import type { DeliveryMessage } from "../queue/port.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
-import {
-  bulletinEventBody,
-  eventTypeOfChange,
-  pingBody,
-  sightingEventBody,
-  type WebhookBody,
-} from "./events.js";
 import { parseRetryAfter, retryDelayMs } from "./schedule.js";
 import { signWebhook } from "./signing.js";
 
@@ -68,7 +61,16 @@ export class Deliverer {
     const org = await this.org(record.org_id);
     if (org === undefined || org.status !== "active")
       return this.cancel(record, "the organisation is not active");
-    const body = await this.bodyOf(record, subscription, org, now);
+    const body = await eventBody(
+      record,
+      { subscription, org },
+      {
+        now,
+        bulletin: (id) => this.bulletin(id),
+        sighting: (bulletinId, sightingId) =>
+          deps.store.sightings.getSighting(bulletinId, sightingId),
+      },
+    );
     if (body === undefined) return this.cancel(record, "the event is no longer there to deliver");
 
     const text = JSON.stringify(body);
@@ -136,31 +138,6 @@ export class Deliverer {
     return "retry-later";
   }
 
-  private async bodyOf(
-    record: DeliveryRecord,
-    subscription: SubscriptionRecord,
-    org: Organisation,
-    now: Date,
-  ): Promise<WebhookBody | undefined> {
-    const { ref } = record;
-    if (ref.kind === "ping") return pingBody(record.event_at, subscription.id);
-    if (ref.kind === "sighting") {
-      const sighting = await this.deps.store.sightings.getSighting(
-        ref.bulletin_id,
-        ref.sighting_id,
-      );
-      // Sightings are the issuer's alone.
-      if (sighting === undefined || sighting.bulletin_issuer !== org.id) return undefined;
-      return sightingEventBody(record.event_at, subscription.id, sighting);
-    }
-    const bulletin = await this.bulletin(ref.bulletin_id);
-    const type = eventTypeOfChange(ref.change);
-    // Checked again at the last moment: nothing reaches an organisation that may not see it.
-    if (bulletin === undefined || type === undefined || !isVisibleTo(bulletin, org))
-      return undefined;
-    return bulletinEventBody(type, record.event_at, subscription.id, bulletin, now);
-  }
-
   private async liveSecrets(subscription: SubscriptionRecord, now: Date): Promise<string[]> {
     const secrets = [await this.deps.secrets.open(subscription.secret, subscription.id)];
     const previous = subscription.previous_secret;
@@ -211,7 +188,7 @@ export class Deliverer {
   private bulletin(id: string): Promise<BulletinRecord | undefined> {
     let read = this.bulletinReads.get(id);
     if (read === undefined) {
-      read = this.deps.store.bulletins.getBulletin(id);
+      read = this.deps.store.changes.bulletin(id);
       this.bulletinReads.set(id, read);
       const settled = () => {
         if (this.bulletinReads.get(id) === read) this.bulletinReads.delete(id);

@@ -254,17 +254,21 @@ export class Harness {
     if (changes.length > 0) throw new Error(changes.join("\n"));
   }
 
-  /** Waits until the table stops changing (work behind an accepted request), then takes it as the baseline. */
+  /**
+   * Waits until the work behind accepted requests is done — nothing left on the outbox:
+   * every change logged, indexed and fanned out, every delivery settled — then takes
+   * the table as the baseline. A condition, not a quiet spell: a slow machine only
+   * waits longer.
+   */
   async settle(): Promise<void> {
-    let previous = await snapshotTable(this.t.hub.dynamoClient);
-    for (let i = 0; i < 30; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const next = await snapshotTable(this.t.hub.dynamoClient);
-      const diff = diffSnapshots(previous, next);
-      previous = next;
-      if (diff.added.length + diff.removed.length + diff.changed.length === 0) break;
+    const deadline = Date.now() + 30_000;
+    while (
+      (await this.t.hub.deps.store.work.listDueWork("9999-12-31T00:00:00.000Z", 1)).length > 0
+    ) {
+      if (Date.now() > deadline) throw new Error("the outbox did not empty within 30 s");
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    this.baseline = previous;
+    this.baseline = await snapshotTable(this.t.hub.dynamoClient);
     this.allowedSinceScan = new Set();
     this.sinceScan = 0;
     this.writes.take();

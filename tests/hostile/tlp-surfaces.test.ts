@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulletinPayload, Tlp } from "../../shared/bulletins/schema.js";
-import { bulletinEventId } from "../../shared/webhooks/events.js";
+import { bulletinEventId } from "../../shared/events/registry.js";
 import { webhookId } from "../../shared/webhooks/signing.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { type ModelOrg, mayView, recipientsAt } from "../helpers/entitlement.js";

@@ -257,6 +257,12 @@ describe("publishing and reading bulletins over HTTP", () => {
       tlp: "red",
       status: "active",
       received_at: expect.any(String),
+      change: {
+        seq: expect.any(Number),
+        kind: "published",
+        at: expect.any(String),
+        receipt: expect.any(String),
+      },
     });
   });
 });

@@ -99,7 +99,7 @@ describe("the deliverer", () => {
       created_at: now.toISOString(),
       updated_at: now.toISOString(),
     };
-    await deps.store.subscriptions.putSubscription(subscription);
+    await deps.store.subscriptions.addSubscription(subscription, 25);
     const delivery = newDelivery(
       subscription,
       { type: "ping", id: `ping_${id}`, at: now.toISOString(), ref: { kind: "ping" } },

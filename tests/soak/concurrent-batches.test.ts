@@ -38,11 +38,11 @@ describe("queue batches handled concurrently by one handler", () => {
     // their records succeed, after 100 ms and at once.
     const deps = {
       store: {
-        bulletins: {
-          getBulletin: async (id: string) => {
-            if (id === "failing") throw new Error("the table is unavailable");
-            if (id === "slow") await sleep(100);
-            return undefined;
+        changes: {
+          bulletinMetas: async (ids: string[]) => {
+            if (ids.includes("failing")) throw new Error("the table is unavailable");
+            if (ids.includes("slow")) await sleep(100);
+            return new Map();
           },
         },
       },

@@ -22,6 +22,7 @@ describe("SIGKILL during a publish stream", () => {
       minUptimeMs: 6_000,
     });
     console.info(`[faults a, quick] ${describeReport(report)}`);
+    for (const line of report.hubWarnings) console.info(`[faults a, quick] hub log: ${line}`);
     expect(report.kills).toBe(2);
     expectNothingLostOrLeaked(report, report.publishes);
   }, 120_000);

@@ -4,7 +4,7 @@
  * 410, while a healthy subscriber beside it receives everything.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bulletinEventId } from "../../shared/webhooks/events.js";
+import { bulletinEventId } from "../../shared/events/registry.js";
 import { webhookId } from "../../shared/webhooks/signing.js";
 import { bulletinPayload, publish } from "../helpers/bulletins.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";

@@ -14,10 +14,10 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { Transport } from "../../cli/sdk/transport.js";
 import type { BulletinPayload, Tlp } from "../../shared/bulletins/schema.js";
+import { bulletinEventId } from "../../shared/events/registry.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
-import { bulletinEventId } from "../../shared/webhooks/events.js";
 import { webhookId } from "../../shared/webhooks/signing.js";
 import { bulletinPayload, randomEvmAddress } from "../helpers/bulletins.js";
 import {

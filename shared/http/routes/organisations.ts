@@ -82,10 +82,10 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "admin",
       body: "json",
-      handle: async ({ param, body }) => {
-        const patch = parseOrThrow(PatchOrgSchema, body);
-        return { status: 200, body: toOrgView(await patchOrganisation(deps, param("id"), patch)) };
-      },
+      handle: async ({ param, body }) => ({
+        status: 200,
+        body: toOrgView(await patchOrganisation(deps, param("id"), body)),
+      }),
     },
     {
       method: "GET",

@@ -9,9 +9,15 @@ export interface ItemKey {
 const SEQ_WIDTH = 15;
 export const INDICATOR_PREFIX = "IND#";
 export const OVERFLOW_PREFIX = "B#";
+/** The organisation directory: one partition, so that it can be read strongly consistent. */
+export const ORGS_PK = "ORGS";
+/** Every subscription: one partition, read strongly consistent by fan-out. */
+export const SUBSCRIPTIONS_PK = "SUBS";
+/** The change log: one partition whose sort key is the gapless sequence. */
+export const LOG_PK = "LOG";
 
 export const key = {
-  org: (id: string): ItemKey => ({ pk: `ORG#${id}`, sk: "ORG" }),
+  org: (id: string): ItemKey => ({ pk: ORGS_PK, sk: id }),
   jti: (iss: string, jti: string): ItemKey => ({ pk: `JTI#${iss}#${jti}`, sk: "JTI" }),
   bulletin: (id: string): ItemKey => ({ pk: `BUL#${id}`, sk: "BUL" }),
   sighting: (bulletinId: string, sightingId: string): ItemKey => ({
@@ -26,17 +32,25 @@ export const key = {
     pk: `${INDICATOR_PREFIX}${normalised}`,
     sk: `${OVERFLOW_PREFIX}${entry}`,
   }),
-  feed: (seq: number): ItemKey => ({ pk: "FEED", sk: String(seq).padStart(SEQ_WIDTH, "0") }),
-  subscription: (orgId: string, id: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `SUB#${id}` }),
+  change: (seq: number): ItemKey => ({ pk: LOG_PK, sk: String(seq).padStart(SEQ_WIDTH, "0") }),
+  subscription: (orgId: string, id: string): ItemKey => ({
+    pk: SUBSCRIPTIONS_PK,
+    sk: `${orgId}#${id}`,
+  }),
+  /** What an organisation holds against a cap (its subscriptions, …): see roster.ts. */
+  roster: (orgId: string, of: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `ROSTER#${of}` }),
+  /** The count of active admin organisations (OrgStore.takeActiveAdmin). */
+  adminGuard: (): ItemKey => ({ pk: "GUARD", sk: "ACTIVE_ADMINS" }),
+  /** Which layout of the table this is, so a hub never misreads an older one. */
+  layout: (): ItemKey => ({ pk: "META", sk: "LAYOUT" }),
   delivery: (subscriptionId: string, eventAt: string, webhookId: string): ItemKey => ({
     pk: `DLV#${subscriptionId}`,
     sk: `${eventAt}#${webhookId}`,
   }),
 };
 
-export const LIST_ORGS = "ORGS";
-export const LIST_SUBSCRIPTIONS = "SUBS";
-export const FEED_PK = "FEED";
+/** The layout this code reads and writes (1.0 kept organisations and the feed elsewhere). */
+export const TABLE_LAYOUT = 2;
 
 /** The outbox shard of an item, stable for its key. */
 export function workShard(pk: string): string {

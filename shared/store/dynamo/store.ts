@@ -2,9 +2,8 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "../types.js";
-import { DynamoBulletinStore } from "./bulletins.js";
+import { DynamoChangeStore } from "./changes.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
-import { DynamoFeedStore } from "./feed.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
 import { DynamoSightingStore } from "./sightings.js";
 import { DynamoSubscriptionStore } from "./subscriptions.js";
@@ -12,18 +11,21 @@ import { Table } from "./table.js";
 import { DynamoWorkStore } from "./work.js";
 
 export function createDynamoStore(client: DynamoDBClient, tableName: string): Store {
-  const documents = DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  const table = new Table(documents, tableName);
+  const table = tableOf(client, tableName);
   return {
     orgs: new DynamoOrgStore(table),
     replay: new DynamoReplayGuard(table),
-    bulletins: new DynamoBulletinStore(table),
-    feed: new DynamoFeedStore(table),
+    changes: new DynamoChangeStore(table),
     sightings: new DynamoSightingStore(table),
     subscriptions: new DynamoSubscriptionStore(table),
     deliveries: new DynamoDeliveryStore(table),
     work: new DynamoWorkStore(table),
   };
+}
+
+function tableOf(client: DynamoDBClient, tableName: string): Table {
+  const documents = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return new Table(documents, tableName);
 }

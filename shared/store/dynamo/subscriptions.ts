@@ -1,11 +1,15 @@
-/** Subscriptions live in their organisation's partition and on the listing index for fan-out. */
-
+/**
+ * Subscriptions: one partition holds them all, keyed by organisation then id, so that
+ * an organisation's list and fan-out's list of every subscription are both strongly
+ * consistent queries — a subscription created a moment before a publish is never
+ * missed (DESIGN §10). The per-organisation cap is held by a roster (roster.ts).
+ */
 import { coalesceReads } from "../../async/coalesce.js";
 import type { SubscriptionRecord } from "../../subscriptions/types.js";
 import type { SubscriptionChanges, SubscriptionStore } from "../types.js";
-import { type ItemKey, key, LIST_SUBSCRIPTIONS } from "./keys.js";
+import { type ItemKey, key, SUBSCRIPTIONS_PK } from "./keys.js";
+import { Roster } from "./roster.js";
 import { recordOf, type Table } from "./table.js";
-import { LIST_INDEX } from "./table-definition.js";
 
 export class DynamoSubscriptionStore implements SubscriptionStore {
   /** A fan-out's attempts each read their subscription side by side: one batch per turn. */
@@ -14,17 +18,30 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     itemKeyId,
     (item) => itemKeyId({ pk: String(item.pk), sk: String(item.sk) }),
   );
+  private readonly roster: Roster;
 
-  constructor(private readonly table: Table) {}
+  constructor(private readonly table: Table) {
+    this.roster = new Roster(table, "subscriptions");
+  }
 
-  async putSubscription(record: SubscriptionRecord): Promise<void> {
-    await this.table.put({
-      ...key.subscription(record.org_id, record.id),
-      kind: "subscription",
-      gsi1pk: LIST_SUBSCRIPTIONS,
-      gsi1sk: record.id,
-      ...record,
+  async addSubscription(record: SubscriptionRecord, max: number): Promise<boolean> {
+    const now = new Date(record.created_at);
+    const placed = await this.roster.take(record.org_id, record.id, max, now, async (ids) => {
+      const held = await this.listSubscriptions(record.org_id);
+      return new Set(held.map((s) => s.id).filter((id) => ids.includes(id)));
     });
+    if (!placed) return false;
+    try {
+      await this.table.put({
+        ...key.subscription(record.org_id, record.id),
+        kind: "subscription",
+        ...record,
+      });
+    } catch (error) {
+      await this.roster.release(record.org_id, record.id);
+      throw error;
+    }
+    return true;
   }
 
   async getSubscription(orgId: string, id: string): Promise<SubscriptionRecord | undefined> {
@@ -34,8 +51,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   async listSubscriptions(orgId: string): Promise<SubscriptionRecord[]> {
     const items = await this.table.queryAll({
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :sub)",
-      ExpressionAttributeValues: { ":pk": key.org(orgId).pk, ":sub": "SUB#" },
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :org)",
+      ExpressionAttributeValues: { ":pk": SUBSCRIPTIONS_PK, ":org": `${orgId}#` },
       ConsistentRead: true,
     });
     return items.map((item) => recordOf<SubscriptionRecord>(item));
@@ -43,10 +60,9 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
 
   async listAllSubscriptions(): Promise<SubscriptionRecord[]> {
     const items = await this.table.queryAll({
-      IndexName: LIST_INDEX.name,
-      KeyConditionExpression: "#pk = :pk",
-      ExpressionAttributeNames: { "#pk": LIST_INDEX.partitionKey },
-      ExpressionAttributeValues: { ":pk": LIST_SUBSCRIPTIONS },
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": SUBSCRIPTIONS_PK },
+      ConsistentRead: true,
     });
     return items.map((item) => recordOf<SubscriptionRecord>(item));
   }
@@ -79,8 +95,10 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     });
   }
 
-  deleteSubscription(orgId: string, id: string): Promise<boolean> {
-    return this.table.deleteIfExists(key.subscription(orgId, id));
+  async deleteSubscription(orgId: string, id: string): Promise<boolean> {
+    const deleted = await this.table.deleteIfExists(key.subscription(orgId, id));
+    if (deleted) await this.roster.release(orgId, id);
+    return deleted;
   }
 }
 

@@ -2,6 +2,10 @@
  * The single table's key schema and indexes, shared by the local runtime (which
  * creates the table) and the CDK stack (which declares it), so they cannot drift.
  * docs/store.md explains each entity and the queries its keys serve.
+ *
+ * The only index is the outbox's, read by the sweeper, which tolerates its lag: no
+ * decision about visibility, recipients, fan-out targets or admins reads an index
+ * (DESIGN §10); those read the table itself, strongly consistent.
  */
 import type { GlobalSecondaryIndex } from "@aws-sdk/client-dynamodb";
 
@@ -9,8 +13,6 @@ export const PARTITION_KEY = "pk";
 export const SORT_KEY = "sk";
 export const TTL_ATTRIBUTE = "ttl";
 
-/** Listings: the organisation directory and every subscription (for fan-out). */
-export const LIST_INDEX = { name: "gsi1", partitionKey: "gsi1pk", sortKey: "gsi1sk" } as const;
 /** The outbox: sparse; only items that still have work to finish carry its keys. */
 export const WORK_INDEX = { name: "work", partitionKey: "work_pk", sortKey: "work_due" } as const;
 /** The outbox index is sharded so that a burst of deliveries does not heat one partition. */
@@ -20,14 +22,6 @@ export const WORK_INDEX_PROJECTED = ["kind"];
 
 /** The indexes in the DynamoDB API's (and CloudFormation's) own shape. */
 export const GLOBAL_SECONDARY_INDEXES: GlobalSecondaryIndex[] = [
-  {
-    IndexName: LIST_INDEX.name,
-    KeySchema: [
-      { AttributeName: LIST_INDEX.partitionKey, KeyType: "HASH" },
-      { AttributeName: LIST_INDEX.sortKey, KeyType: "RANGE" },
-    ],
-    Projection: { ProjectionType: "ALL" },
-  },
   {
     IndexName: WORK_INDEX.name,
     KeySchema: [

@@ -89,12 +89,18 @@ export class Table {
     }
   }
 
-  /** Conditional update answering the item as it now is: undefined when the condition failed. */
-  async updateReturning(input: Omit<UpdateCommandInput, "TableName">): Promise<Item | undefined> {
+  /**
+   * Conditional update answering the item as it now is (or only the attributes it
+   * set): undefined when the condition failed.
+   */
+  async updateReturning(
+    input: Omit<UpdateCommandInput, "TableName">,
+    returning: "ALL_NEW" | "UPDATED_NEW" = "ALL_NEW",
+  ): Promise<Item | undefined> {
     if (!isStorableKey(input.Key as ItemKey)) return undefined;
     try {
       const output = await this.client.send(
-        new UpdateCommand({ TableName: this.name, ...input, ReturnValues: "ALL_NEW" }),
+        new UpdateCommand({ TableName: this.name, ...input, ReturnValues: returning }),
       );
       return output.Attributes;
     } catch (error) {
@@ -193,10 +199,10 @@ export function recordOf<T>(item: Item): T {
     pk: _pk,
     sk: _sk,
     kind: _kind,
-    gsi1pk: _g,
-    gsi1sk: _gs,
     work_pk: _w,
     work_due: _wd,
+    work_tries: _wt,
+    view_bytes: _vb,
     ttl: _t,
     ...record
   } = item;

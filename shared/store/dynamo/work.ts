@@ -29,14 +29,32 @@ export class DynamoWorkStore implements WorkStore {
       .slice(0, limit);
   }
 
-  async postpone(item: WorkItem, due: string): Promise<void> {
+  async postpone(item: WorkItem, due: string): Promise<number> {
+    const updated = await this.table.updateReturning(
+      {
+        Key: keyOf(item),
+        UpdateExpression:
+          "SET work_due = :due, work_tries = if_not_exists(work_tries, :zero) + :one",
+        ConditionExpression: "attribute_exists(work_pk)",
+        ExpressionAttributeValues: { ":due": due, ":zero": 0, ":one": 1 },
+      },
+      "UPDATED_NEW",
+    );
+    return Number(updated?.work_tries ?? 0);
+  }
+
+  async delay(item: WorkItem, due: string): Promise<void> {
     await this.table.updateIf({
-      Key: JSON.parse(item.handle) as { pk: string; sk: string },
+      Key: keyOf(item),
       UpdateExpression: "SET work_due = :due",
       ConditionExpression: "attribute_exists(work_pk)",
       ExpressionAttributeValues: { ":due": due },
     });
   }
+}
+
+function keyOf(item: WorkItem): { pk: string; sk: string } {
+  return JSON.parse(item.handle) as { pk: string; sk: string };
 }
 
 function workItemOf(item: Item): WorkItem | undefined {

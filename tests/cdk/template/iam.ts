@@ -35,7 +35,7 @@ function commonAccess(handler: HubFunction): Record<string, string[]> {
     "kms:Decrypt": [hubSecretKey],
   };
   for (const action of TABLE_ITEM_ACTIONS) access[action] = [table];
-  access["dynamodb:Query"] = [table, `${table}/index/gsi1`, `${table}/index/work`].sort();
+  access["dynamodb:Query"] = [table, `${table}/index/work`].sort();
   return access;
 }
 

@@ -31,7 +31,7 @@ describe("the DynamoDB table", () => {
     });
   });
 
-  it("has the two GSIs of table-definition.ts", () => {
+  it("has the one GSI of table-definition.ts, the outbox", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       GlobalSecondaryIndexes: GLOBAL_SECONDARY_INDEXES,
     });

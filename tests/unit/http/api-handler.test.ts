@@ -84,8 +84,8 @@ describe("the api handler over a mocked table", () => {
   it("GET /v1/me: one read of the organisation, then the replay guard's conditional put", async () => {
     // Prepare
     documents
-      .on(GetCommand, { Key: { pk: "ORG#binance", sk: "ORG" } })
-      .resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+      .on(GetCommand, { Key: { pk: "ORGS", sk: "binance" } })
+      .resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
     documents.on(PutCommand).resolves({});
     // Act
     const result = await handler(await signed("GET", "/v1/me"), context);
@@ -114,7 +114,7 @@ describe("the api handler over a mocked table", () => {
   });
 
   it("a spent jti (the conditional put fails) is a 401", async () => {
-    documents.on(GetCommand).resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+    documents.on(GetCommand).resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
     documents
       .on(PutCommand)
       .rejects(Object.assign(new Error("spent"), { name: "ConditionalCheckFailedException" }));
@@ -134,7 +134,7 @@ describe("the api handler over a mocked table", () => {
   });
 
   it("decodes base64 bodies before checking the body hash", async () => {
-    documents.on(GetCommand).resolves({ Item: { pk: "ORG#binance", sk: "ORG", ...org() } });
+    documents.on(GetCommand).resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
     documents.on(PutCommand).resolves({});
     const body = JSON.stringify({
       indicators: [{ type: "telegram_channel", value: "@example_channel" }],

@@ -1,42 +1,44 @@
 /**
- * Fan-out (DESIGN §1, §6): for one event, find the subscriptions that want it and
- * whose organisation may see it, write a delivery record for each (the same record
- * if this runs again: the key and webhook-id derive from event and subscription),
- * queue one message per delivery, then mark the event fanned out.
+ * Fan-out (DESIGN §1, §6, §10): for one event, find the subscriptions that want it and
+ * whose organisation may receive it — read strongly consistent, never from an index
+ * that lags — write a delivery for each (the same record if this runs again: key and
+ * webhook-id derive from event and subscription), queue them, then mark the step done.
  */
-import { finishFanout } from "../bulletins/outbox.js";
-import type { BulletinRecord, ChangeKind } from "../bulletins/types.js";
+import type { BulletinMeta } from "../bulletins/types.js";
 import { isVisibleTo } from "../bulletins/visibility.js";
+import { bulletinEventId, eventRaisedBy } from "../events/registry.js";
 import type { HubDeps } from "../hub/deps.js";
-import type { Organisation } from "../orgs/types.js";
+import { hasRole, type Organisation } from "../orgs/types.js";
 import type { FanoutMessage } from "../queue/port.js";
 import { type EventDescriptor, messageOf, newDelivery } from "../subscriptions/deliveries.js";
 import { matchesFilter } from "../subscriptions/filter.js";
 import type { EventType, SubscriptionRecord } from "../subscriptions/types.js";
-import { bulletinEventId, eventTypeOfChange } from "../webhooks/events.js";
+import { finishFanout, type ProtocolDeps } from "./protocol.js";
+import { type ChangeKind, changeOf } from "./types.js";
 
-type Deps = Pick<HubDeps, "store" | "queue" | "clock" | "logger">;
+type Deps = ProtocolDeps & Pick<HubDeps, "store">;
 
-/** Every subscription and the organisation directory: what a bulletin change is matched against. */
+/** Every subscription, and the organisations that hold them: what an event is matched against. */
 export interface Listings {
   subscriptions: SubscriptionRecord[];
-  directory: Map<string, Organisation>;
+  holders: Map<string, Organisation>;
 }
 
 /**
- * Reads the listings on first use and keeps them: one read for all the records of a
- * batch, which are handled together anyway.
+ * Reads the listings on first use and keeps them for the records of one batch, which
+ * are handled together: a subscription created before a change was committed is in
+ * them, since both reads are strongly consistent and come after the commit.
  */
-export function listingsOnce(deps: Deps): () => Promise<Listings> {
+export function listingsOnce(deps: Pick<HubDeps, "store">): () => Promise<Listings> {
   let listings: Promise<Listings> | undefined;
   return () => {
-    listings ??= Promise.all([
-      deps.store.subscriptions.listAllSubscriptions(),
-      deps.store.orgs.listOrgs(),
-    ]).then(([subscriptions, orgs]) => ({
-      subscriptions,
-      directory: new Map(orgs.map((org) => [org.id, org])),
-    }));
+    listings ??= (async () => {
+      const subscriptions = await deps.store.subscriptions.listAllSubscriptions();
+      const holders = await deps.store.orgs.getOrgs([
+        ...new Set(subscriptions.map((s) => s.org_id)),
+      ]);
+      return { subscriptions, holders };
+    })();
     return listings;
   };
 }
@@ -47,34 +49,35 @@ export async function fanOut(
   listings: () => Promise<Listings> = listingsOnce(deps),
 ): Promise<void> {
   if (message.kind === "bulletin")
-    await fanOutBulletinChange(deps, message.bulletin_id, message.change, listings);
+    await fanOutChange(deps, message.bulletin_id, message.change, listings);
   else await fanOutSighting(deps, message.bulletin_id, message.sighting_id);
 }
 
-async function fanOutBulletinChange(
+async function fanOutChange(
   deps: Deps,
   bulletinId: string,
-  change: ChangeKind,
+  kind: ChangeKind,
   listings: () => Promise<Listings>,
 ): Promise<void> {
-  const record = await deps.store.bulletins.getBulletin(bulletinId);
-  const state = record?.changes[change];
+  // What filters, visibility and the change's state need: not the JWS.
+  const record = (await deps.store.changes.bulletinMetas([bulletinId])).get(bulletinId);
+  const state = record?.changes[kind];
   if (record === undefined || state === undefined || state.fanned_out === true) return;
-  const type = eventTypeOfChange(change);
-  if (type !== undefined) {
-    const { subscriptions, directory } = await listings();
+  const type = eventRaisedBy(kind);
+  const change = changeOf(kind, state);
+  if (type !== undefined && change !== undefined) {
+    const { subscriptions, holders } = await listings();
     const entitled = subscriptions.filter((subscription) =>
-      wantsBulletinEvent(subscription, type, record, directory.get(subscription.org_id)),
+      wantsBulletinEvent(subscription, type, record, holders.get(subscription.org_id)),
     );
-    const event: EventDescriptor = {
+    await writeAndQueue(deps, entitled, {
       type,
-      id: bulletinEventId(record.id, change),
-      at: state.at,
-      ref: { kind: "bulletin", bulletin_id: record.id, change },
-    };
-    await writeAndQueue(deps, entitled, event);
+      id: bulletinEventId(record.id, kind),
+      at: change.at,
+      ref: { kind: "bulletin", bulletin_id: record.id, change: kind },
+    });
   }
-  await finishFanout(deps, bulletinId, change);
+  await finishFanout(deps, bulletinId, kind);
 }
 
 /** Sightings go to the bulletin issuer's own subscriptions, and no one else's. */
@@ -83,12 +86,12 @@ async function fanOutSighting(deps: Deps, bulletinId: string, sightingId: string
   if (sighting === undefined || sighting.fanned_out === true) return;
   const [metas, issuer, subscriptions] = await Promise.all([
     // What the filters need, without the stored JWS.
-    deps.store.bulletins.getBulletinMetas([bulletinId]),
+    deps.store.changes.bulletinMetas([bulletinId]),
     deps.store.orgs.getOrg(sighting.bulletin_issuer),
     deps.store.subscriptions.listSubscriptions(sighting.bulletin_issuer),
   ]);
   const bulletin = metas.get(bulletinId);
-  if (bulletin !== undefined && issuer?.status === "active") {
+  if (bulletin !== undefined && issuer !== undefined && mayReceive(issuer)) {
     const entitled = subscriptions.filter(
       (subscription) =>
         subscription.status === "active" &&
@@ -105,20 +108,25 @@ async function fanOutSighting(deps: Deps, bulletinId: string, sightingId: string
   await deps.store.sightings.markSightingFannedOut(bulletinId, sightingId);
 }
 
+/** An active organisation that still holds the `subscribe` role receives events. */
+export function mayReceive(org: Organisation): boolean {
+  return org.status === "active" && hasRole(org, "subscribe");
+}
+
 /** Only subscribers who may see the bulletin (DESIGN §8, invariant 2) and whose filter matches. */
 function wantsBulletinEvent(
   subscription: SubscriptionRecord,
   type: EventType,
-  record: BulletinRecord,
+  bulletin: BulletinMeta,
   org: Organisation | undefined,
 ): boolean {
   return (
     subscription.status === "active" &&
     subscription.events.includes(type) &&
     org !== undefined &&
-    org.status === "active" &&
-    isVisibleTo(record, org) &&
-    matchesFilter(subscription.filter, record)
+    mayReceive(org) &&
+    isVisibleTo(bulletin, org) &&
+    matchesFilter(subscription.filter, bulletin)
   );
 }
 
