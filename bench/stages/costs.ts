@@ -84,7 +84,7 @@ export async function measureCosts(
     // Publish, by indicators per bulletin (no subscriber yet).
     const publish: PublishCost[] = [];
     const published: string[] = [];
-    for (const indicators of [1, 10, 100]) {
+    for (const indicators of [1, 10, 100, 1000]) {
       const runs = 3;
       let path: OperationCounts = {};
       let all: OperationCounts = {};

@@ -9,8 +9,6 @@ export const BULLETIN_STATUSES = ["active", "revoked", "superseded", "expired"] 
 export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
 export type StoredStatus = Exclude<BulletinStatus, "expired">;
 
-export { CHANGE_KINDS, type ChangeKind, type ChangeState } from "../changes/types.js";
-
 /** The fields every surface needs to decide visibility and to filter, without the JWS. */
 export interface BulletinMeta {
   id: string;

@@ -1,6 +1,6 @@
 /** Parsing queue message bodies: they come from our own queues, but are checked all the same. */
 import * as z from "zod";
-import { CHANGE_KINDS } from "../bulletins/types.js";
+import { CHANGE_KINDS } from "../changes/types.js";
 import type { DeliveryMessage, FanoutMessage } from "./port.js";
 
 const FanoutMessageSchema = z.discriminatedUnion("kind", [

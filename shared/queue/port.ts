@@ -3,7 +3,7 @@
  * SQS-protocol server in-process. Messages only point at table items: the table,
  * not the queue, is the record of what must happen (DESIGN §8, invariant 1).
  */
-import type { ChangeKind } from "../bulletins/types.js";
+import type { ChangeKind } from "../changes/types.js";
 import type { DeliveryKey } from "../store/types.js";
 
 export type FanoutMessage =

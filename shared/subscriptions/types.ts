@@ -1,6 +1,6 @@
 /** Webhook subscriptions and their deliveries (DESIGN §6, §9). */
 import type { Category } from "../bulletins/schema.js";
-import type { ChangeKind } from "../bulletins/types.js";
+import type { ChangeKind } from "../changes/types.js";
 import type { Chain, IndicatorType } from "../indicators/index.js";
 
 export const EVENT_TYPES = ["bulletin.published", "bulletin.revoked", "sighting.reported"] as const;
