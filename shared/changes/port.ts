@@ -60,11 +60,16 @@ export interface ChangeStore {
   ): Promise<boolean>;
 
   /**
-   * Gives a committed change its place in the log — once, whoever asks and however
-   * often: the next `seq`, an `at` later than its predecessor's, and the receipt
-   * `sign` makes for them. Answers the change as logged.
+   * Gives a committed change of `record` (as the caller last read it) its place in the
+   * log — once, whoever asks and however often: the next `seq`, an `at` later than its
+   * predecessor's, and the receipt `sign` makes for them. Answers the change as logged.
    */
-  sequence(id: string, kind: ChangeKind, now: Date, sign: ReceiptSigner): Promise<Change>;
+  sequence(
+    record: BulletinRecord,
+    kind: ChangeKind,
+    now: Date,
+    sign: ReceiptSigner,
+  ): Promise<Change>;
   /** Mirrors the bulletin's current status into the index entries of these indicators. */
   mirrorStatus(record: BulletinRecord, indicators: readonly string[]): Promise<void>;
   /**

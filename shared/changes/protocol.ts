@@ -64,7 +64,7 @@ const STEPS: Record<StepName, Step> = {
     done: (state) => state.logged === true,
     async run(deps, record, kind) {
       const change = await deps.store.changes.sequence(
-        record.id,
+        record,
         kind,
         deps.clock.now(),
         receiptSigner(deps, record, kind),

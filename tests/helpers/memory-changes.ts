@@ -145,7 +145,13 @@ export class MemoryChangeStore implements ChangeStore {
     return true;
   }
 
-  async sequence(id: string, kind: ChangeKind, now: Date, sign: ReceiptSigner): Promise<Change> {
+  async sequence(
+    given: BulletinRecord,
+    kind: ChangeKind,
+    now: Date,
+    sign: ReceiptSigner,
+  ): Promise<Change> {
+    const id = given.id;
     this.enter("sequence", `${id}:${kind}`);
     const r = this.records.get(id);
     const state = r?.changes[kind];
@@ -164,7 +170,7 @@ export class MemoryChangeStore implements ChangeStore {
     // While it signed, another driver may have logged it, or another change taken the place.
     const raced = this.log.find((e) => e.bulletin_id === id && e.kind === kind);
     if (raced !== undefined) return changeOf(raced);
-    if (this.log.length !== seq) return this.sequence(id, kind, now, sign);
+    if (this.log.length !== seq) return this.sequence(given, kind, now, sign);
     this.log.push({
       seq,
       kind,

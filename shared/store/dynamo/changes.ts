@@ -183,20 +183,30 @@ export class DynamoChangeStore implements ChangeStore {
     });
   }
 
-  sequence(id: string, kind: ChangeKind, now: Date, sign: ReceiptSigner): Promise<Change> {
-    return this.sequencer.runExclusive(() => this.claimAndLog(id, kind, now, sign));
-  }
-
-  private async claimAndLog(
-    id: string,
+  sequence(
+    record: BulletinRecord,
     kind: ChangeKind,
     now: Date,
     sign: ReceiptSigner,
   ): Promise<Change> {
+    return this.sequencer.runExclusive(() => this.claimAndLog(record, kind, now, sign));
+  }
+
+  private async claimAndLog(
+    record: BulletinRecord,
+    kind: ChangeKind,
+    now: Date,
+    sign: ReceiptSigner,
+  ): Promise<Change> {
+    const id = record.id;
     for (let attempt = 0; attempt < MAX_SEQUENCE_TRIES; attempt += 1) {
       // A lost race means another process is logging too: let it finish first.
       if (attempt > 0) await jitter(attempt);
-      const item = await this.table.get(key.bulletin(id), projectionOf(SEQUENCE_FIELDS));
+      // The caller's reading first; after a lost race, the item as it now is.
+      const item: Item | undefined =
+        attempt === 0
+          ? { ...record, view_bytes: viewBytesBound(record) }
+          : await this.table.get(key.bulletin(id), projectionOf(SEQUENCE_FIELDS));
       const state = (item?.changes as BulletinRecord["changes"] | undefined)?.[kind];
       if (item === undefined || state === undefined)
         throw new Error(`bulletin ${id} has no ${kind} change to sequence`);
