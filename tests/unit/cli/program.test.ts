@@ -23,9 +23,17 @@ function screeningHub(status = 200): typeof fetch {
           type: "https://cordon.dev/problems/unauthenticated",
           title: "Unauthenticated",
           status,
-          detail: "The request token is missing or not valid.",
+          detail: "The token was issued in the future.",
+          code: "token_not_yet_valid",
         }),
-        { status, headers: { "content-type": "application/problem+json" } },
+        {
+          status,
+          headers: {
+            "content-type": "application/problem+json",
+            // The hub's clock is 90 s behind this machine's.
+            date: new Date(Date.now() - 90_000).toUTCString(),
+          },
+        },
       );
     }
     const { indicators } = JSON.parse(Buffer.from(init?.body as Uint8Array).toString()) as {
@@ -184,15 +192,17 @@ describe("the cordon program", () => {
     ]);
   });
 
-  it("prints the hub's problem and exits 2 when it refuses", async () => {
+  it("prints the hub's problem, its reason and what to do, and exits 2 when it refuses", async () => {
     const run = await cordon(["screen", "-"], {
       env,
       fetch: screeningHub(401),
       stdin: `tron:${TRON}\n`,
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Unauthenticated (HTTP 401)");
-    expect(run.stderr).toContain("The request token is missing or not valid.");
+    expect(run.stderr).toContain("Unauthenticated (HTTP 401, token_not_yet_valid)");
+    expect(run.stderr).toContain("The token was issued in the future.");
+    expect(run.stderr).toMatch(/this machine's clock is (8[89]|9[0-2]) s ahead of it/);
+    expect(run.stderr).toContain("Set this machine's clock right");
   });
 
   it("says so when the hub cannot be reached", async () => {
