@@ -16,8 +16,11 @@ import type { Chain, Indicator, IndicatorType } from "../../shared/indicators/ty
 import type { CreateOrgSchema, PatchOrgSchema } from "../../shared/orgs/schema.js";
 import type { KeyStatus, OrgType, Role } from "../../shared/orgs/types.js";
 import type { AddedKeySchema, OrgView, toOrgJwks } from "../../shared/orgs/view.js";
-import type { SightingBodySchema } from "../../shared/sightings/report.js";
-import type { SightingPageSchema, SightingView } from "../../shared/sightings/types.js";
+import type {
+  SightingBodySchema,
+  SightingPageSchema,
+  SightingView,
+} from "../../shared/sightings/types.js";
 import type { ReceiptClaims } from "../../shared/signatures/receipt.js";
 import type { Jwks, PublicJwk, SigningKey } from "../../shared/signatures/types.js";
 import type { CreateSubscriptionSchema } from "../../shared/subscriptions/schema.js";

@@ -6,7 +6,7 @@
  * spends the `jti` only once everything else has passed.
  */
 
-import { randomBytes } from "node:crypto";
+import { encodeBase64Url } from "./base64url.js";
 import {
   type DecodedJws,
   decodeCompactJws,
@@ -99,7 +99,7 @@ export async function signRequestToken(input: RequestTokenInput): Promise<string
     aud: input.aud,
     iat,
     exp: iat + lifetime,
-    jti: input.jti ?? randomBytes(16).toString("base64url"),
+    jti: input.jti ?? encodeBase64Url(crypto.getRandomValues(new Uint8Array(16))),
     htm: asciiUpper(input.method),
     htu: input.pathAndQuery,
     bsh: sha256Base64Url(bodyBytes(input.body)),
