@@ -44,7 +44,7 @@ let targets: Target[];
 beforeAll(async () => {
   h = await Harness.start();
   const { publisher, screener, subscriber } = h.orgs;
-  const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+  const admin = { id: "hub-admin", key: h.t.adminKey };
   targets = [
     { org: publisher, method: "GET", path: "/v1/me", body: async () => undefined },
     { org: screener, method: "GET", path: "/v1/bulletins?limit=5", body: async () => undefined },
@@ -513,7 +513,7 @@ describe("hostile request tokens", () => {
 
   it("refuses tokens of a suspended organisation and of a revoked key", async () => {
     // Prepare: an organisation with two keys, one of them revoked; the victim suspended.
-    const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+    const admin = { id: "hub-admin", key: h.t.adminKey };
     const [kept, revoked] = await Promise.all([
       generateSigningKey("Ed25519"),
       generateSigningKey("ES256"),
