@@ -88,6 +88,31 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
     );
 
   org
+    .command("list")
+    .description("List every organisation on the hub: roles, groups, status, keys.")
+    .action(
+      run(async () => {
+        const orgs = await (await ctx.client()).admin.listOrgs();
+        if (ctx.json) ctx.print.json(orgs);
+        else if (orgs.length === 0) ctx.print.note("No organisations.");
+        else
+          ctx.print.table(
+            ["ID", "TYPE", "STATUS", "ROLES", "GROUPS", "KEYS", "NAME"],
+            orgs.map((o) => [
+              o.id,
+              o.type,
+              o.status,
+              o.roles.join(",") || "-",
+              o.groups.join(",") || "-",
+              `${o.keys.filter((k) => k.status === "active").length} active`,
+              o.name,
+            ]),
+          );
+        return undefined;
+      }),
+    );
+
+  org
     .command("show")
     .argument("<id>", "organisation id")
     .description("Show an organisation.")

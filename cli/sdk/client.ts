@@ -91,6 +91,8 @@ export class CordonClient {
   /** Organisation onboarding and changes; needs an organisation with the `admin` role. */
   readonly admin: {
     createOrg(input: CreateOrganisationInput): Promise<Organisation>;
+    /** Every organisation on the hub, by id. */
+    listOrgs(): Promise<Organisation[]>;
     getOrg(id: string): Promise<Organisation>;
     patchOrg(id: string, patch: PatchOrganisationInput): Promise<Organisation>;
   };
@@ -128,6 +130,8 @@ export class CordonClient {
 
     this.admin = {
       createOrg: (input) => t.call<Organisation>("POST", "/v1/admin/orgs", { body: input }),
+      listOrgs: async () =>
+        (await t.call<{ items: Organisation[] }>("GET", "/v1/admin/orgs")).items,
       getOrg: (id) => t.call<Organisation>("GET", `/v1/admin/orgs/${segment(id)}`),
       patchOrg: (id, patch) =>
         t.call<Organisation>("PATCH", `/v1/admin/orgs/${segment(id)}`, { body: patch }),
