@@ -17,10 +17,11 @@ import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
 import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
 import {
   type BulletinView,
+  type ChangeKind,
+  type FeedItem,
   hasContent,
   type OrgJwks,
   type PublishResult,
-  type SharedBulletin,
 } from "../sdk/types.js";
 import { verifyBulletin } from "../sdk/verify-bulletin.js";
 import { integer } from "./options.js";
@@ -132,8 +133,9 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
     .summary("read the change feed (--follow to keep polling)")
     .description(
       "Read the change feed: every bulletin you may see, oldest change first, again each " +
-        "time its status changes (revoked, superseded). Prints where to resume (--cursor). " +
-        "With --follow it keeps polling for new changes until Ctrl-C.",
+        "time its status changes (revoked, superseded). Each line shows the change (when " +
+        "and what: published, revoked, superseded), then the bulletin as it is now. Prints " +
+        "where to resume (--cursor). With --follow it keeps polling until Ctrl-C.",
     )
     .option("--cursor <cursor>", "resume after this cursor (printed by an earlier run)")
     .option("--limit <n>", "items per request (1-100)", integer(1, 100))
@@ -369,14 +371,28 @@ async function loadBulletin(
   return { jws: view.jws, receipt: typeof view.receipt === "string" ? view.receipt : undefined };
 }
 
-function feedLine(ctx: CommandContext, item: SharedBulletin): string {
+/**
+ * One feed item: the change it reports (kind and time, DESIGN §10) when the hub says,
+ * then the bulletin as it is now.
+ */
+export function feedLine(ctx: CommandContext, item: FeedItem): string {
   const c = ctx.print.out;
   const status = item.status === "active" ? c.green(item.status) : c.yellow(item.status);
+  const change =
+    item.change === undefined
+      ? `${item.received_at}  ${"".padEnd(10)}`
+      : `${item.change.at}  ${changeLabel(ctx, item.change.kind)}`;
   if (!hasContent(item)) {
-    return `${item.received_at}  ${item.id}  ${status}  ${c.red("TLP:RED")}  ${item.issuer}  (content only via cordon get ${item.id})`;
+    return `${change}  ${item.id}  ${status}  ${c.red("TLP:RED")}  ${item.issuer}  (content only via cordon get ${item.id})`;
   }
   const b = item.bulletin;
-  return `${item.received_at}  ${item.id}  ${status}  ${tlpLabel(ctx, b.tlp)}  ${b.category}  ${item.issuer}  ${b.title}`;
+  return `${change}  ${item.id}  ${status}  ${tlpLabel(ctx, b.tlp)}  ${b.category}  ${item.issuer}  ${b.title}`;
+}
+
+function changeLabel(ctx: CommandContext, kind: ChangeKind): string {
+  const c = ctx.print.out;
+  const label = kind.padEnd(10);
+  return kind === "published" ? c.green(label) : c.yellow(label);
 }
 
 export function tlpLabel(ctx: CommandContext, tlp: string): string {

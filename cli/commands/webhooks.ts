@@ -1,7 +1,8 @@
 /**
  * Webhook commands: `subscribe URL`, `subscriptions [list|show|delete|enable|test|
- * rotate-secret]`, `deliveries SUB`, `listen` (a local receiver that verifies and
- * prints every delivery) and `verify-webhook` (checks one captured delivery).
+ * rotate-secret]`, `deliveries [list|show|retry]` (what happened to each delivery,
+ * attempt by attempt, and sending one again), `listen` (a local receiver that verifies
+ * and prints every delivery) and `verify-webhook` (checks one captured delivery).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ import { formatHttpMessage, parseHttpMessage } from "../http-message.js";
 import { fetchHubJwks } from "../sdk/client.js";
 import { InputError, WebhookVerificationError } from "../sdk/errors.js";
 import {
+  type DeliveryAttempt,
+  type DeliveryDetail,
   type EventType,
   hasContent,
   type Subscription,
@@ -200,31 +203,87 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
       }),
     );
 
-  program
+  const deliveries = program
     .command("deliveries")
-    .summary("recent deliveries to a subscription")
+    .summary("deliveries to a subscription: list, show attempts, retry")
+    .description(
+      "Deliveries to one of your subscriptions: `deliveries SUB` lists them, newest first; " +
+        "`deliveries show SUB WEBHOOK_ID` shows every attempt and why it failed; " +
+        "`deliveries retry SUB WEBHOOK_ID` sends one again now.",
+    );
+  deliveries
+    .command("list", { isDefault: true })
     .argument("<subscription>", "subscription id")
-    .description("Recent deliveries to a subscription, newest first: status, attempts, next try.")
+    .description(
+      "Recent deliveries to a subscription, newest first: status, attempts, last error, next try.",
+    )
     .option("--cursor <cursor>", "the next page, from an earlier run")
     .option("--limit <n>", "at most this many (1-100)", integer(1, 100))
     .action(
       run(async (id: string, options: { cursor?: string; limit?: number }) => {
         const page = await (await ctx.client()).subscriptions.deliveries(id, options);
         if (ctx.json) ctx.print.json(page);
+        else if (page.items.length === 0) ctx.print.note(`No deliveries to ${id} yet.`);
         else {
           ctx.print.table(
-            ["WEBHOOK ID", "EVENT", "STATUS", "ATTEMPTS", "LAST HTTP", "NEXT ATTEMPT", "UPDATED"],
+            ["WEBHOOK ID", "EVENT", "STATUS", "ATTEMPTS", "LAST", "NEXT ATTEMPT", "UPDATED"],
             page.items.map((d) => [
               d.webhook_id,
               d.event_type,
               d.status,
               String(d.attempts),
-              d.last_status_code === null ? "" : String(d.last_status_code),
+              lastOutcome(d.last_status_code, d.last_error ?? null),
               d.next_attempt_at ?? "",
               d.updated_at,
             ]),
           );
           if (page.next_cursor) ctx.print.note(`More: --cursor ${page.next_cursor}`);
+          ctx.print.note(`Attempts of one: ${ctx.commandLine(`deliveries show ${id} WEBHOOK_ID`)}`);
+        }
+        return undefined;
+      }),
+    );
+  deliveries
+    .command("show")
+    .argument("<subscription>", "subscription id")
+    .argument("<webhook-id>", "the delivery's webhook-id (from `cordon deliveries SUB`)")
+    .description(
+      "One delivery and every attempt: when, how long, the HTTP status your endpoint " +
+        "answered or the network error (with what it means), and the first bytes of the answer.",
+    )
+    .action(
+      run(async (id: string, webhookId: string) => {
+        const delivery = await (await ctx.client()).subscriptions.getDelivery(id, webhookId);
+        if (ctx.json) {
+          ctx.print.json(delivery);
+          return undefined;
+        }
+        printDelivery(ctx, delivery);
+        if (delivery.status !== "delivered") {
+          ctx.print.note(
+            `Send it again now: ${ctx.commandLine(`deliveries retry ${id} ${webhookId}`)}`,
+          );
+        }
+        return undefined;
+      }),
+    );
+  deliveries
+    .command("retry")
+    .argument("<subscription>", "subscription id")
+    .argument("<webhook-id>", "the delivery's webhook-id")
+    .description(
+      "Send a delivery again now instead of at its next attempt — a failed, cancelled or " +
+        "even delivered one (a resend). Your receiver sees the same webhook-id again.",
+    )
+    .action(
+      run(async (id: string, webhookId: string) => {
+        const queued = await (await ctx.client()).subscriptions.retryDelivery(id, webhookId);
+        if (ctx.json) ctx.print.json(queued);
+        else {
+          ctx.print.line(
+            `Sending ${queued.webhook_id} (${queued.event_type}) again now: ${queued.status}.`,
+          );
+          ctx.print.note(`Follow it: ${ctx.commandLine(`deliveries show ${id} ${webhookId}`)}`);
         }
         return undefined;
       }),
@@ -440,6 +499,68 @@ async function webhookSecrets(
 function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string } }).cause;
   return cause?.code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** What the network errors of delivery attempts mean, for the person fixing the endpoint. */
+const DELIVERY_ERRORS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused: nothing listens at that host and port",
+  ECONNRESET: "the connection was reset before an answer came",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name could not be resolved (DNS failure)",
+  EHOSTUNREACH: "the host cannot be reached",
+  timeout: "no answer in time",
+  tls_error: "the TLS handshake failed (certificate expired, self-signed or for another name?)",
+  redirect_refused: "the endpoint answered a redirect (3xx); redirects are never followed",
+  url_refused: "the URL is not allowed (it resolves to a private, loopback or metadata address)",
+  response_too_large: "the answer was too large; answer 2xx with an empty body",
+};
+
+/** `HTTP 500`, `ECONNREFUSED`, or nothing yet. */
+function lastOutcome(status: number | null, error: string | null): string {
+  if (error !== null) return error;
+  return status === null ? "" : `HTTP ${status}`;
+}
+
+function attemptReason(attempt: DeliveryAttempt): string {
+  if (attempt.error !== null) {
+    return `${attempt.error}: ${DELIVERY_ERRORS[attempt.error] ?? "the attempt failed"}`;
+  }
+  const status = attempt.status_code;
+  if (status === null) return "";
+  if (status >= 200 && status < 300) return `HTTP ${status}: delivered`;
+  if (status === 410) return "HTTP 410: the endpoint is gone; the subscription is disabled";
+  if (status === 429 || status === 503) return `HTTP ${status}: busy (its Retry-After is honoured)`;
+  return `HTTP ${status}: not 2xx`;
+}
+
+function printDelivery(ctx: CommandContext, delivery: DeliveryDetail): void {
+  ctx.print.fields([
+    ["webhook-id", delivery.webhook_id],
+    ["event", `${delivery.event_type} ${delivery.event_id}`],
+    ["status", delivery.status],
+    ["attempts", String(delivery.attempts)],
+    ["next attempt", delivery.next_attempt_at ?? "(none)"],
+    ["created", delivery.created_at],
+    ["updated", delivery.updated_at],
+  ]);
+  if (delivery.attempt_log.length === 0) return;
+  ctx.print.line("");
+  ctx.print.table(
+    ["#", "AT", "TOOK", "RESULT", "ANSWER"],
+    delivery.attempt_log.map((attempt) => [
+      String(attempt.number),
+      attempt.at,
+      `${attempt.duration_ms} ms`,
+      attemptReason(attempt),
+      oneLine(attempt.response_excerpt ?? ""),
+    ]),
+  );
+}
+
+/** An answer's first bytes on one line, short enough for a table. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }
 
 function filterOf(options: FilterOptions): SubscriptionFilter {

@@ -24,6 +24,9 @@ import type {
   CreatedSubscription,
   CreateOrganisationInput,
   DeliveriesPage,
+  Delivery,
+  DeliveryDetail,
+  FeedItem,
   FeedPage,
   Organisation,
   OrgJwks,
@@ -32,7 +35,6 @@ import type {
   PublishResult,
   ScreenInput,
   ScreenResult,
-  SharedBulletin,
   Sighting,
   SightingInput,
   SightingsPage,
@@ -121,6 +123,10 @@ export class CordonClient {
     /** A new secret; the old one keeps signing for 24 hours. */
     rotateSecret(id: string): Promise<{ secret: string }>;
     deliveries(id: string, page?: PageOptions): Promise<DeliveriesPage>;
+    /** One delivery with every attempt: time, duration, HTTP status or network error, answer. */
+    getDelivery(id: string, webhookId: string): Promise<DeliveryDetail>;
+    /** Sends a delivery again now, whatever its status (202; answers it, `pending`). */
+    retryDelivery(id: string, webhookId: string): Promise<Delivery>;
   };
 
   constructor(options: CordonClientOptions) {
@@ -165,6 +171,10 @@ export class CordonClient {
       rotateSecret: (id) => t.call<{ secret: string }>("POST", `${sub(id)}/rotate-secret`),
       deliveries: (id, page = {}) =>
         t.call<DeliveriesPage>("GET", `${sub(id)}/deliveries${query(page)}`),
+      getDelivery: (id, webhookId) =>
+        t.call<DeliveryDetail>("GET", `${sub(id)}/deliveries/${segment(webhookId)}`),
+      retryDelivery: (id, webhookId) =>
+        t.call<Delivery>("POST", `${sub(id)}/deliveries/${segment(webhookId)}/retry`),
     };
   }
 
@@ -257,7 +267,7 @@ export class CordonClient {
   }
 
   /** The change feed item by item (see {@link feedPages}). */
-  async *feed(options: FeedIterationOptions = {}): AsyncGenerator<SharedBulletin, void, undefined> {
+  async *feed(options: FeedIterationOptions = {}): AsyncGenerator<FeedItem, void, undefined> {
     for await (const page of this.feedPages(options)) yield* page.items;
   }
 
