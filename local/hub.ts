@@ -64,9 +64,9 @@ export interface LocalHub {
   adminCreated: boolean;
   /**
    * What the operator must know about the administrator key at this start: a lost
-   * key file and how to recover, a recovery just applied, or nothing.
+   * key file and how to recover (a warning), a recovery just applied, or nothing.
    */
-  adminNotice: string | undefined;
+  adminNotice: AdminNotice | undefined;
   deps: HubDeps;
   metrics: CountingMetrics;
   /** The embedded servers' clients, for tests and benchmarks that look underneath. */
@@ -76,9 +76,16 @@ export interface LocalHub {
 
 export const DEFAULT_AUDIENCE = "cordon";
 
+export interface AdminNotice {
+  level: "info" | "warning";
+  text: string;
+}
+
 /** The administrator's key of a hub that must have one (a fresh data folder always does). */
 export function adminKeyOf(hub: LocalHub): SigningKey {
-  if (hub.adminKey === undefined) throw new Error(hub.adminNotice ?? "the hub has no admin key");
+  if (hub.adminKey === undefined) {
+    throw new Error(hub.adminNotice?.text ?? "the hub has no admin key");
+  }
   return hub.adminKey;
 }
 
@@ -92,7 +99,7 @@ export function adminKeyOf(hub: LocalHub): SigningKey {
 async function settleAdminKey(
   deps: HubDeps,
   dir: DataDir,
-): Promise<{ key: SigningKey | undefined; created: boolean; notice: string | undefined }> {
+): Promise<{ key: SigningKey | undefined; created: boolean; notice: AdminNotice | undefined }> {
   const recovery = await takeAdminRecovery(dir);
   const key = await readAdminKey(dir);
   if (recovery !== undefined) {
@@ -101,7 +108,10 @@ async function settleAdminKey(
     return {
       key,
       created: false,
-      notice: `Registered the recovered administrator key ${recovery.kid} for ${ADMIN_ORG_ID}${also}.`,
+      notice: {
+        level: "info",
+        text: `Registered the recovered administrator key ${recovery.kid} for ${ADMIN_ORG_ID}${also}.`,
+      },
     };
   }
   const existing = await deps.store.orgs.getOrg(ADMIN_ORG_ID);
@@ -115,21 +125,27 @@ async function settleAdminKey(
     return {
       key: undefined,
       created: false,
-      notice:
-        `The administrator's key file ${file} is missing, so no one can onboard organisations ` +
-        "here. To register a new administrator key: stop the hub, run " +
-        `\`cordon admin recover --data-dir ${dir.root}\`, and start the hub again ` +
-        "(the old key is then revoked). Nothing else is affected.",
+      notice: {
+        level: "warning",
+        text:
+          `The administrator's key file ${file} is missing, so no one can onboard organisations ` +
+          "here. To register a new administrator key: stop the hub, run " +
+          `\`cordon admin recover --data-dir ${dir.root}\`, and start the hub again ` +
+          "(the old key is then revoked). Nothing else is affected.",
+      },
     };
   }
   if (existing.keys[key.kid]?.status !== "active") {
     return {
       key,
       created: false,
-      notice:
-        `${file} is not an active key of ${ADMIN_ORG_ID} (kid ${key.kid}): admin commands signed ` +
-        `with it are refused. Move it aside, run \`cordon admin recover --data-dir ${dir.root}\`, ` +
-        "and restart the hub.",
+      notice: {
+        level: "warning",
+        text:
+          `${file} is not an active key of ${ADMIN_ORG_ID} (kid ${key.kid}): admin commands signed ` +
+          `with it are refused. Move it aside, run \`cordon admin recover --data-dir ${dir.root}\`, ` +
+          "and restart the hub.",
+      },
     };
   }
   return { key, created: false, notice: undefined };

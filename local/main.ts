@@ -35,7 +35,8 @@ if (hub.adminCreated) {
     `Created the administrator organisation "hub-admin"; its private key is in ${hub.adminKeyFile}`,
   );
 }
-if (hub.adminNotice !== undefined) console.warn(`Warning: ${hub.adminNotice}`);
+if (hub.adminNotice?.level === "warning") console.warn(`Warning: ${hub.adminNotice.text}`);
+else if (hub.adminNotice !== undefined) console.log(hub.adminNotice.text);
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
 console.log(`Cordon hub listening on ${hub.url}`);

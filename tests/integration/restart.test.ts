@@ -78,7 +78,7 @@ describe("a lost admin key and a second hub on one folder or port", () => {
     const orphan = await startLocalHub({ dataDir });
     // Assess 1
     expect(orphan.adminKey).toBeUndefined();
-    expect(orphan.adminNotice).toContain(`cordon admin recover --data-dir ${dataDir}`);
+    expect(orphan.adminNotice?.text).toContain(`cordon admin recover --data-dir ${dataDir}`);
     await expect(stat(join(dataDir, "admin.jwk"))).rejects.toThrow("ENOENT");
     await orphan.stop();
     // Act 2: the operator recovers, and starts the hub again.
@@ -90,7 +90,7 @@ describe("a lost admin key and a second hub on one folder or port", () => {
     expect(recover.stdout).toContain("restart the hub");
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("admin.jwk exists");
-    expect(recovered.hub.adminNotice).toContain(`revoked its other keys (${oldKey.kid})`);
+    expect(recovered.hub.adminNotice?.text).toContain(`revoked its other keys (${oldKey.kid})`);
     expect((await recovered.admin.raw("GET", "/v1/me")).status).toBe(200);
     const lost = recovered.clientFor("hub-admin", oldKey);
     expect((await lost.raw("GET", "/v1/me")).body).toMatchObject({ code: "credentials_rejected" });
