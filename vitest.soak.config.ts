@@ -8,7 +8,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["tests/soak/**/*.soak.ts", "tests/hostile/**/*.test.ts"],
+    include: ["tests/soak/**/*.soak.ts", "tests/abuse/**/*.soak.ts", "tests/hostile/**/*.test.ts"],
     environment: "node",
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

@@ -23,6 +23,11 @@ export interface GlobalOptions extends ConnectionFlags {
   json?: boolean;
 }
 
+/** `value` as one shell word: quoted when it holds anything a shell would split or expand. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
 /** `text`, read from `file`, as strict JSON (duplicate members refused), else an InputError. */
 export function jsonOf(text: string, file: string): unknown {
   const parsed = parseStrictJson(text);
@@ -97,6 +102,25 @@ export class CommandContext {
       this.print.warn(`${keyFile} can be read by other users; run chmod 600 on it.`);
     }
     return key;
+  }
+
+  /**
+   * `cordon ARGS` as the user would type it next, with the connection flags they gave
+   * this time (`--profile`, `--hub`, …), so a suggested command works as printed.
+   */
+  commandLine(args: string): string {
+    const flags = this.globals();
+    const given: string[] = [];
+    for (const [flag, value] of [
+      ["--profile", flags.profile],
+      ["--hub", flags.hub],
+      ["--org", flags.org],
+      ["--key", flags.key],
+      ["--audience", flags.audience],
+    ] as const) {
+      if (value !== undefined) given.push(flag, shellWord(value));
+    }
+    return ["cordon", ...given, args].join(" ");
   }
 
   /** A path as the user meant it: relative to the working folder. */

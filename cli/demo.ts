@@ -18,7 +18,7 @@ import { pathToFileURL } from "node:url";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createBase58check } from "@scure/base";
 import { Webhook } from "standardwebhooks";
-import { startLocalHub } from "../local/hub.js";
+import { adminKeyOf, startLocalHub } from "../local/hub.js";
 import type { Role } from "../shared/orgs/types.js";
 import { generateSigningKey } from "../shared/signatures/keys.js";
 import { verifyReceipt } from "../shared/signatures/receipt.js";
@@ -127,7 +127,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const admin = new CordonClient({
       baseUrl: hub.url,
       orgId: "hub-admin",
-      key: hub.adminKey,
+      key: adminKeyOf(hub),
       audience: hub.deps.audience,
     });
     check(await admin.health(), "the hub answers /health");

@@ -12,14 +12,16 @@ export function reportError(print: Printer, error: unknown, hubUrl?: string): vo
   const lines: string[] = [];
   if (error instanceof CordonApiError) {
     const problem = error.problem;
+    const reason = problem?.code === undefined ? "" : `, ${problem.code}`;
     lines.push(
-      `${c.red("Error:")} ${problem?.title ?? "The hub refused the request"} (HTTP ${error.status})`,
+      `${c.red("Error:")} ${problem?.title ?? "The hub refused the request"} (HTTP ${error.status}${reason})`,
     );
-    if (problem?.detail) lines.push(`  ${problem.detail}`);
+    // A 422 about one field says the same in its detail and its one error: say it once.
+    const fieldMessages = new Set(error.errors.map((field) => field.message));
+    if (problem?.detail && !fieldMessages.has(problem.detail)) lines.push(`  ${problem.detail}`);
     for (const field of error.errors)
       lines.push(`  ${c.bold(field.pointer || "/")}: ${field.message}`);
-    const hint = hintFor(error);
-    if (hint !== undefined) lines.push(c.dim(`  ${hint}`));
+    for (const hint of hintsFor(error, hubUrl)) lines.push(c.dim(`  ${hint}`));
   } else if (error instanceof InputError) {
     lines.push(`${c.red("Error:")} ${error.message}`);
     for (const field of error.errors)
@@ -39,19 +41,63 @@ export function reportError(print: Printer, error: unknown, hubUrl?: string): vo
   print.io.stderr.write(`${lines.join("\n")}\n`);
 }
 
-function hintFor(error: CordonApiError): string | undefined {
+function hintsFor(error: CordonApiError, hubUrl: string | undefined): string[] {
   switch (error.status) {
     case 401:
-      return "The hub did not accept the request's signature: check --org, the key file (is the key registered and not revoked?), the audience (--audience) and this machine's clock.";
+      return unauthenticatedHints(error, hubUrl);
     case 403:
-      return "Your organisation lacks the role this needs (see `cordon me`).";
+      return ["Your organisation lacks the role this needs (see `cordon me`)."];
     case 404:
       return error.kind === "route-not-found"
-        ? "This hub does not offer that route (an older hub version?)."
-        : undefined;
+        ? ["This hub does not offer that route (an older hub version?)."]
+        : [];
     default:
-      return undefined;
+      return [];
   }
+}
+
+/** What to do about each refused token (DESIGN §15 codes). */
+function unauthenticatedHints(error: CordonApiError, hubUrl: string | undefined): string[] {
+  switch (error.code) {
+    case "token_expired":
+    case "token_not_yet_valid":
+      return [...clockLines(error), "Set this machine's clock right (NTP), then try again."];
+    case "audience_mismatch":
+      return [
+        `Use the audience of the hub${hubUrl === undefined ? "" : ` at ${hubUrl}`}: --audience, CORDON_AUDIENCE or your profile's "audience" (a local hub: cordon; a deployed one: its URL).`,
+      ];
+    case "credentials_rejected":
+      return [
+        "Check --org (CORDON_ORG or your profile), that the key file is the one registered " +
+          "(`cordon me` with another key, or ask the operator: `cordon admin org show ID`), that the " +
+          "key was not revoked, and that your organisation is not suspended.",
+      ];
+    case "token_replayed":
+      return [
+        "Each request needs a fresh token; `cordon` signs one per request, so just try again.",
+      ];
+    case "token_malformed":
+    case "token_lifetime_too_long":
+    case "request_binding_mismatch":
+      return [
+        "`cordon` and the SDK sign tokens correctly: a proxy that changes the method, path, query or body would cause this.",
+      ];
+    default:
+      return [
+        "The hub did not accept the request's signature: check --org, the key file (registered, not revoked?), the audience (--audience) and this machine's clock.",
+      ];
+  }
+}
+
+/** The hub's time and how far this machine's clock is from it. */
+function clockLines(error: CordonApiError): string[] {
+  if (error.hubTime === undefined || error.clockOffsetSeconds === undefined) return [];
+  const offset = error.clockOffsetSeconds;
+  const how =
+    offset === 0
+      ? "agrees with it"
+      : `is ${Math.abs(offset)} s ${offset > 0 ? "ahead of" : "behind"} it`;
+  return [`The hub's clock reads ${error.hubTime.toISOString()}; this machine's clock ${how}.`];
 }
 
 /** fetch() fails with a TypeError whose cause is the socket error. */

@@ -1,53 +1,90 @@
 /**
  * Reading a list of things to screen, as compliance teams have them: one per line
  * (`tron:T…`, `tron,T…`, `ethereum:tx:0x…`, `telegram:name`, or a bare address with a
- * default chain), or a CSV export with a header naming `chain` and `address` (and
- * optionally `type`). Each entry becomes an indicator object in the bulletin shapes;
- * lines that cannot be read are kept, with their error, so results stay in file order.
+ * default chain), or a table exported from a spreadsheet or a database — comma,
+ * semicolon or tab separated (detected), with a header row naming an `address` column
+ * (and optionally `chain`, `type`, `hash`, `value`, `platform`), a BOM or not, CRLF or
+ * LF. Tables are read with csv-parse. Each entry becomes an indicator object in the
+ * bulletin shapes; lines that cannot be read are kept, with their error, so results
+ * stay in file order; a table's own cells are kept so results can be written beside them.
  */
+import { parse } from "csv-parse/sync";
 import { isChain } from "../shared/indicators/chains.js";
+import { CHAINS } from "../shared/indicators/types.js";
 
 export interface ScreenEntry {
   /** 1-based line in the input where the entry starts. */
   line: number;
-  /** The entry as written, for display. */
+  /** The entry as written (a table row: what it screens, as chain:address), for display. */
   text: string;
+  /** A table row's cells, in the order of {@link ScreenInput.columns}. */
+  cells?: string[];
   /** The indicator to screen, when the line could be read. */
   indicator?: Record<string, string>;
   /** Why the line could not be read. */
   error?: { code: string; message: string };
 }
 
+/** What a file holds: its entries and, for a table, its header and separator. */
+export interface ScreenInput {
+  entries: ScreenEntry[];
+  /** The header of a table (undefined for one-per-line input). */
+  columns?: string[];
+  /** The table's separator, used again when results are written beside its rows. */
+  delimiter: Delimiter;
+}
+
+export type Delimiter = "," | ";" | "\t";
+
 export interface ScreenInputOptions {
-  /** The chain of bare addresses (lines without `chain:`, CSV rows with an empty chain). */
+  /** The chain of bare addresses (lines without `chain:`, rows with no chain cell). */
   defaultChain?: string;
 }
 
 /** Channel platforms a line may name as `platform:value` (anything else is a typo). */
 const CHANNEL_PLATFORMS = new Set(["x", "discord", "email", "website"]);
 const TELEGRAM_URL = /^(?:https?:\/\/)?(?:www\.)?(?:t\.me|telegram\.me)\//i;
+const DELIMITERS: readonly Delimiter[] = [",", ";", "\t"];
+/** A header names at least one of these: the column holding what to screen. */
+const VALUE_COLUMNS = ["address", "hash", "value"];
 
-/** Parses a whole input file: CSV when its first row is a header with chain and address. */
-export function parseScreenInput(text: string, options: ScreenInputOptions = {}): ScreenEntry[] {
-  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const records = parseCsv(source);
-  const first = records.find((record) => !isBlankOrComment(record.cells));
-  if (first !== undefined && isHeader(first.cells)) {
-    return csvEntries(
-      records.filter((record) => record !== first),
-      first.cells,
-      options,
-    );
+/** Parses a whole input file: a table when its first row is a header, else one per line. */
+export function parseScreenInput(text: string, options: ScreenInputOptions = {}): ScreenInput {
+  const source = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, "\n");
+  const firstLine = source.split("\n").find((line) => !isBlankOrComment(line)) ?? "";
+  const delimiter = delimiterOf(firstLine);
+  const header = splitHeader(firstLine, delimiter);
+  if (header.some((cell) => VALUE_COLUMNS.includes(cell))) {
+    return tableEntries(source, delimiter, options);
   }
-  return lineEntries(source, options);
+  return { entries: lineEntries(source, options), delimiter };
+}
+
+/** The separator the first row uses most (outside quotes); a comma when it uses none. */
+function delimiterOf(line: string): Delimiter {
+  const unquoted = line.replace(/"[^"]*"/g, "");
+  let best: Delimiter = ",";
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = unquoted.split(delimiter).length - 1;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function splitHeader(line: string, delimiter: Delimiter): string[] {
+  return line.split(delimiter).map((cell) => asciiLower(cell.replace(/"/g, "").trim()));
 }
 
 /** Line mode: one entry per line; `#` starts a comment line. */
 function lineEntries(text: string, options: ScreenInputOptions): ScreenEntry[] {
   const entries: ScreenEntry[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
+  text.split("\n").forEach((raw, index) => {
     const trimmed = raw.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
+    if (isBlankOrComment(trimmed)) return;
     entries.push({ line: index + 1, text: trimmed, ...parseLine(trimmed, options) });
   });
   return entries;
@@ -58,9 +95,11 @@ export function parseLine(
   text: string,
   options: ScreenInputOptions = {},
 ): Pick<ScreenEntry, "indicator" | "error"> {
-  const commaParts = text.split(",").map((part) => part.trim());
-  if (commaParts.length === 2 && isChain(asciiLower(commaParts[0] ?? ""))) {
-    return { indicator: address(asciiLower(commaParts[0] ?? ""), commaParts[1] ?? "") };
+  for (const separator of DELIMITERS) {
+    const parts = text.split(separator).map((part) => part.trim());
+    if (parts.length === 2 && isChain(asciiLower(parts[0] ?? ""))) {
+      return { indicator: address(asciiLower(parts[0] ?? ""), parts[1] ?? "") };
+    }
   }
   if (TELEGRAM_URL.test(text)) return { indicator: { type: "telegram_channel", value: text } };
   const colon = text.indexOf(":");
@@ -78,12 +117,7 @@ export function parseLine(
       return { indicator: { type: "channel", platform: prefix, value: rest } };
     }
     // A URL or a scheme-like prefix that is no chain: most likely a typo in the chain.
-    if (/^[a-z][a-z0-9_-]*$/.test(prefix)) {
-      return unreadable(
-        "ERR_INDICATOR_UNKNOWN_CHAIN",
-        `Unknown chain "${prefix}" (write chain:address with a chain Cordon knows).`,
-      );
-    }
+    if (/^[a-z][a-z0-9_-]*$/.test(prefix)) return unknownChain(prefix);
   }
   if (options.defaultChain !== undefined) return { indicator: address(options.defaultChain, text) };
   return unreadable(
@@ -92,24 +126,43 @@ export function parseLine(
   );
 }
 
-/** CSV mode: columns by header name; `type` defaults to crypto_address. */
-function csvEntries(
-  records: readonly CsvRecord[],
-  header: readonly string[],
+/** Table mode: columns by header name; `type` defaults to crypto_address. */
+function tableEntries(
+  source: string,
+  delimiter: Delimiter,
   options: ScreenInputOptions,
-): ScreenEntry[] {
-  const columns = header.map((cell) => asciiLower(cell.trim()));
+): ScreenInput {
+  const records = parse(source, {
+    delimiter,
+    info: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    comment: "#",
+    comment_no_infix: true,
+  }) as unknown as { record: string[]; info: { lines: number } }[];
+  const [header, ...rows] = records;
+  const columns = (header?.record ?? []).map((cell) => cell.trim());
+  const names = columns.map((cell) => asciiLower(cell));
   const entries: ScreenEntry[] = [];
-  for (const record of records) {
-    if (isBlankOrComment(record.cells)) continue;
+  for (const { record, info } of rows) {
+    if (record.every((cell) => cell.trim() === "")) continue;
     const cell = (name: string) => {
-      const index = columns.indexOf(name);
-      return index < 0 ? "" : (record.cells[index] ?? "").trim();
+      const index = names.indexOf(name);
+      return index < 0 ? "" : (record[index] ?? "").trim();
     };
+    // info.lines is where the record ends; a quoted cell may span lines.
+    const line = info.lines - record.reduce((n, value) => n + value.split("\n").length - 1, 0);
     const chain = asciiLower(cell("chain")) || (options.defaultChain ?? "");
     const type = asciiLower(cell("type")) || "crypto_address";
     const value = cell("address");
-    const entry: ScreenEntry = { line: record.line, text: "" };
+    const entry: ScreenEntry = { line, text: "", cells: record };
+    if (chain !== "" && !isChain(chain) && type !== "telegram_channel" && type !== "channel") {
+      Object.assign(entry, unknownChain(chain));
+      entry.text = `${chain}:${value || cell("hash")}`;
+      entries.push(entry);
+      continue;
+    }
     switch (type) {
       case "crypto_address":
         entry.indicator = chain === "" ? { type, address: value } : address(chain, value);
@@ -129,10 +182,10 @@ function csvEntries(
     entry.text = lineForm(entry.indicator);
     entries.push(entry);
   }
-  return entries;
+  return { entries, columns, delimiter };
 }
 
-/** How the indicator is written in line mode (`tron:T…`), to show a CSV row by what it screens. */
+/** How the indicator is written in line mode (`tron:T…`), to show a table row by what it screens. */
 function lineForm(indicator: Record<string, string>): string {
   switch (indicator.type) {
     case "crypto_address":
@@ -156,67 +209,18 @@ function unreadable(code: string, message: string): Pick<ScreenEntry, "error"> {
   return { error: { code, message } };
 }
 
-function isHeader(cells: readonly string[]): boolean {
-  const names = cells.map((cell) => asciiLower(cell.trim()));
-  return names.includes("chain") && names.includes("address");
+function unknownChain(chain: string): Pick<ScreenEntry, "error"> {
+  return unreadable(
+    "ERR_INDICATOR_UNKNOWN_CHAIN",
+    `Unknown chain "${chain}"; the chains are ${CHAINS.join(", ")}.`,
+  );
 }
 
-function isBlankOrComment(cells: readonly string[]): boolean {
-  const first = (cells[0] ?? "").trim();
-  return cells.every((cell) => cell.trim() === "") || first.startsWith("#");
+function isBlankOrComment(line: string): boolean {
+  const trimmed = line.trim();
+  return trimmed === "" || trimmed.startsWith("#");
 }
 
 function asciiLower(text: string): string {
   return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
-}
-
-export interface CsvRecord {
-  /** 1-based line where the record starts. */
-  line: number;
-  cells: string[];
-}
-
-/** RFC 4180 CSV: quoted cells may hold commas, doubled quotes and line breaks. */
-export function parseCsv(text: string): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i += 1) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 1;
-        } else quoted = false;
-      } else {
-        if (char === "\n") line += 1;
-        cell += char;
-      }
-      continue;
-    }
-    if (char === '"' && cell.trim() === "") {
-      quoted = true;
-      cell = "";
-    } else if (char === ",") {
-      cells.push(cell);
-      cell = "";
-    } else if (char === "\n" || char === "\r") {
-      if (char === "\r" && text[i + 1] === "\n") i += 1;
-      cells.push(cell);
-      records.push({ line: recordLine, cells });
-      cells = [];
-      cell = "";
-      line += 1;
-      recordLine = line;
-    } else cell += char;
-  }
-  if (cell !== "" || cells.length > 0) {
-    cells.push(cell);
-    records.push({ line: recordLine, cells });
-  }
-  return records;
 }

@@ -16,6 +16,8 @@ import { readWebhookHeaders, verifyWebhook } from "./sdk/webhooks.js";
 const DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
 /** Hub keys are fetched again on a `v1a` failure at most this often (a key rotation). */
 const JWKS_REFRESH_MS = 60_000;
+/** While the hub's keys could not be fetched at all, a delivery asks again at most this often. */
+const JWKS_MISSING_RETRY_MS = 2_000;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ReceivedWebhook {
@@ -40,7 +42,11 @@ export interface WebhookReceiverOptions {
   port?: number;
   secret?: string | readonly string[];
   jwks?: Jwks;
-  /** Fetches the hub's keys again when no `v1a` verifies (a hub key rotation). */
+  /**
+   * Fetches the hub's keys: again when no `v1a` verifies (a hub key rotation), and
+   * first when `jwks` is not given (a receiver started while the hub was down). When
+   * either is given, `v1a` must verify; without keys, deliveries are refused.
+   */
   refreshJwks?: () => Promise<Jwks>;
   subscriptionId?: string;
   toleranceSeconds?: number;
@@ -59,13 +65,23 @@ export interface WebhookReceiver {
 export async function startWebhookReceiver(
   options: WebhookReceiverOptions,
 ): Promise<WebhookReceiver> {
-  if (options.secret === undefined && options.jwks === undefined) {
+  const checksV1a = options.jwks !== undefined || options.refreshJwks !== undefined;
+  if (options.secret === undefined && !checksV1a) {
     throw new Error("A webhook receiver needs the subscription secret, the hub's keys, or both.");
   }
   const seen = new Map<string, number>();
   let secret = options.secret;
   let jwks = options.jwks;
   let refreshedAt = 0;
+
+  /** The hub's keys, fetched now if they never were (at most every couple of seconds). */
+  const currentJwks = async (): Promise<Jwks | undefined> => {
+    if (jwks !== undefined || options.refreshJwks === undefined) return jwks;
+    if (Date.now() - refreshedAt < JWKS_MISSING_RETRY_MS) return undefined;
+    refreshedAt = Date.now();
+    jwks = await options.refreshJwks().catch(() => undefined);
+    return jwks;
+  };
 
   const verifyOnce = (request: Pick<ReceivedWebhook, "headers" | "body">) =>
     verifyWebhook(request.headers, request.body, {
@@ -100,10 +116,16 @@ export async function startWebhookReceiver(
       webhookId,
       verified: false,
       duplicate: false,
-      checked: { v1: secret !== undefined, v1a: jwks !== undefined },
+      checked: { v1: secret !== undefined, v1a: checksV1a },
       status: 401,
     };
     try {
+      if (checksV1a && (await currentJwks()) === undefined) {
+        throw new WebhookVerificationError(
+          "ERR_WEBHOOK_KEYS",
+          "The hub's keys could not be fetched, so v1a cannot be checked yet; refused.",
+        );
+      }
       try {
         received.event = verifyOnce(received);
       } catch (error) {

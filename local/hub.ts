@@ -12,7 +12,11 @@ import type { SqsHandler } from "../lambdas/sqs-batch.js";
 import { sweep, sweepAll } from "../shared/changes/sweeper.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
-import { ensureAdminOrganisation, recountActiveAdmins } from "../shared/orgs/onboarding.js";
+import {
+  ensureAdminOrganisation,
+  recountActiveAdmins,
+  recoverAdminKey,
+} from "../shared/orgs/onboarding.js";
 import type { QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
@@ -24,14 +28,19 @@ import { nodeWebhooks } from "../shared/webhooks/sender.js";
 import {
   ADMIN_ORG_ID,
   adminKeyPath,
-  loadOrCreateAdminKey,
+  createAdminKey,
+  type DataDir,
   loadOrCreateHubSecret,
   loadOrCreateSealingKey,
+  lockDataDir,
   markCleanStop,
   openDataDir,
+  readAdminKey,
+  takeAdminRecovery,
   takeCleanStopMarker,
 } from "./data-dir.js";
 import { LOCAL_TABLE, repairIndexes, startEmbeddedDynamo } from "./dynamo.js";
+import { LocalHubError } from "./errors.js";
 import { SqsEventSource } from "./event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
@@ -55,8 +64,14 @@ export interface LocalHub {
   port: number;
   dataDir: string;
   adminKeyFile: string;
-  adminKey: SigningKey;
+  /** Undefined when the data folder's `admin.jwk` is gone (see `adminNotice`). */
+  adminKey: SigningKey | undefined;
   adminCreated: boolean;
+  /**
+   * What the operator must know about the administrator key at this start: a lost
+   * key file and how to recover (a warning), a recovery just applied, or nothing.
+   */
+  adminNotice: AdminNotice | undefined;
   deps: HubDeps;
   metrics: CountingMetrics;
   /** The embedded servers' clients, for tests and benchmarks that look underneath. */
@@ -65,6 +80,81 @@ export interface LocalHub {
 }
 
 export const DEFAULT_AUDIENCE = "cordon";
+
+export interface AdminNotice {
+  level: "info" | "warning";
+  text: string;
+}
+
+/** The administrator's key of a hub that must have one (a fresh data folder always does). */
+export function adminKeyOf(hub: LocalHub): SigningKey {
+  if (hub.adminKey === undefined) {
+    throw new Error(hub.adminNotice?.text ?? "the hub has no admin key");
+  }
+  return hub.adminKey;
+}
+
+/**
+ * The administrator key at start, in this order: a recovery waiting in the data folder
+ * is applied (its key registered, the others revoked); on a table without the
+ * administrator, the key file is used or, on the very first start, made; a table
+ * whose administrator exists but whose key file is gone starts without one and says
+ * how to recover — a new key is never made silently in its place.
+ */
+async function settleAdminKey(
+  deps: HubDeps,
+  dir: DataDir,
+): Promise<{ key: SigningKey | undefined; created: boolean; notice: AdminNotice | undefined }> {
+  const recovery = await takeAdminRecovery(dir);
+  const key = await readAdminKey(dir);
+  if (recovery !== undefined) {
+    const { revoked } = await recoverAdminKey(deps, ADMIN_ORG_ID, recovery);
+    const also = revoked.length === 0 ? "" : `; revoked its other keys (${revoked.join(", ")})`;
+    return {
+      key,
+      created: false,
+      notice: {
+        level: "info",
+        text: `Registered the recovered administrator key ${recovery.kid} for ${ADMIN_ORG_ID}${also}.`,
+      },
+    };
+  }
+  const existing = await deps.store.orgs.getOrg(ADMIN_ORG_ID);
+  if (existing === undefined) {
+    const signingKey = key ?? (await createAdminKey(dir));
+    await ensureAdminOrganisation(deps, ADMIN_ORG_ID, publicJwkOf(signingKey.privateJwk));
+    return { key: signingKey, created: true, notice: undefined };
+  }
+  const file = adminKeyPath(dir);
+  if (key === undefined) {
+    return {
+      key: undefined,
+      created: false,
+      notice: {
+        level: "warning",
+        text:
+          `The administrator's key file ${file} is missing, so no one can onboard organisations ` +
+          "here. To register a new administrator key: stop the hub, run " +
+          `\`cordon admin recover --data-dir ${dir.root}\`, and start the hub again ` +
+          "(the old key is then revoked). Nothing else is affected.",
+      },
+    };
+  }
+  if (existing.keys[key.kid]?.status !== "active") {
+    return {
+      key,
+      created: false,
+      notice: {
+        level: "warning",
+        text:
+          `${file} is not an active key of ${ADMIN_ORG_ID} (kid ${key.kid}): admin commands signed ` +
+          `with it are refused. Move it aside, run \`cordon admin recover --data-dir ${dir.root}\`, ` +
+          "and restart the hub.",
+      },
+    };
+  }
+  return { key, created: false, notice: undefined };
+}
 const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
 /**
  * Covers every outbox grace period (the longest, a delivery's, is 60 s past its next
@@ -78,22 +168,38 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const logger = options.logger ?? silentLogger;
   const dir = await openDataDir(options.dataDir);
-  const [hubSecret, sealingKey, adminKey] = await Promise.all([
+  const lock = await lockDataDir(dir);
+  // Whatever fails from here on, what was started is stopped and the lock released:
+  // a hub that cannot start leaves nothing behind (and no stack trace of a half-open table).
+  const cleanups: (() => Promise<void>)[] = [lock.release];
+  try {
+    return await startLocked(options, dir, logger, lock, cleanups);
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startLocked(
+  options: LocalHubOptions,
+  dir: DataDir,
+  logger: Logger,
+  lock: Awaited<ReturnType<typeof lockDataDir>>,
+  cleanups: (() => Promise<void>)[],
+): Promise<LocalHub> {
+  const [hubSecret, sealingKey] = await Promise.all([
     loadOrCreateHubSecret(dir),
     loadOrCreateSealingKey(dir),
-    loadOrCreateAdminKey(dir),
   ]);
   const stoppedCleanly = await takeCleanStopMarker(dir);
   const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
-  try {
-    await checkTableLayout(dynamo.client, LOCAL_TABLE);
-  } catch (error) {
-    await dynamo.stop();
-    throw error;
-  }
+  cleanups.push(() => dynamo.stop());
+  await checkTableLayout(dynamo.client, LOCAL_TABLE);
   const sqs = await startEmbeddedSqs();
+  cleanups.push(() => sqs.stop());
   const metrics = new CountingMetrics();
   const webhooks = nodeWebhooks({ allowInsecure: true });
+  cleanups.push(async () => webhooks.sender.close());
   const deps: HubDeps = {
     store: createDynamoStore(dynamo.client, LOCAL_TABLE),
     queue: new SqsQueue(sqs.client, sqs.urls),
@@ -107,11 +213,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     metrics,
     newId: ulid,
   };
-  const adminCreated = await ensureAdminOrganisation(
-    deps,
-    ADMIN_ORG_ID,
-    publicJwkOf(adminKey.privateJwk),
-  );
+  const admin = await settleAdminKey(deps, dir);
   // Nothing else runs yet: the count of active admins is set from the directory itself.
   await recountActiveAdmins(deps.store.orgs);
 
@@ -150,10 +252,27 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     );
   }, options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
 
+  cleanups.push(async () => {
+    clearInterval(sweeper);
+    await Promise.all(sources.map((source) => source.stop()));
+  });
+
   const server = createApiGatewayServer(createApiHandler(deps), (error) =>
     logger.error("the local API gateway failed a request", { error: String(error) }),
   );
-  const port = await listenOnLoopback(server, options.port ?? 0);
+  let port: number;
+  try {
+    port = await listenOnLoopback(server, options.port ?? 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE") throw error;
+    throw new LocalHubError(
+      "ERR_PORT_IN_USE",
+      `Port ${options.port} on 127.0.0.1 is in use (another hub, or another program). ` +
+        `Start this hub on another port: PORT=${(options.port ?? 8080) + 1} npm start.`,
+      { cause: error },
+    );
+  }
+  await lock.setPort(port);
 
   let stopped: Promise<void> | undefined;
   return {
@@ -161,8 +280,9 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     port,
     dataDir: dir.root,
     adminKeyFile: adminKeyPath(dir),
-    adminKey,
-    adminCreated,
+    adminKey: admin.key,
+    adminCreated: admin.created,
+    adminNotice: admin.notice,
     deps,
     metrics,
     dynamoClient: dynamo.client,
@@ -175,6 +295,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
         await sqs.stop();
         await dynamo.stop();
         await markCleanStop(dir);
+        await lock.release();
       })();
       return stopped;
     },

@@ -4,7 +4,8 @@
  */
 import { resolve } from "node:path";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
-import { DEFAULT_AUDIENCE, startLocalHub } from "./hub.js";
+import { LocalHubError } from "./errors.js";
+import { DEFAULT_AUDIENCE, type LocalHub, startLocalHub } from "./hub.js";
 
 const port = Number(process.env.PORT ?? "8080");
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -14,18 +15,28 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
 
-const hub = await startLocalHub({
-  dataDir,
-  port,
-  audience,
-  logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
-});
+let hub: LocalHub;
+try {
+  hub = await startLocalHub({
+    dataDir,
+    port,
+    audience,
+    logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
+  });
+} catch (error) {
+  // Another hub on this folder or port: a sentence saying what to do, not a stack trace.
+  if (!(error instanceof LocalHubError)) throw error;
+  console.error(`The hub did not start: ${error.message}`);
+  process.exit(2);
+}
 
 if (hub.adminCreated) {
   console.log(
     `Created the administrator organisation "hub-admin"; its private key is in ${hub.adminKeyFile}`,
   );
 }
+if (hub.adminNotice?.level === "warning") console.warn(`Warning: ${hub.adminNotice.text}`);
+else if (hub.adminNotice !== undefined) console.log(hub.adminNotice.text);
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
 console.log(`Cordon hub listening on ${hub.url}`);

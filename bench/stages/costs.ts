@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transport } from "../../cli/sdk/transport.js";
-import { startLocalHub } from "../../local/hub.js";
+import { adminKeyOf, startLocalHub } from "../../local/hub.js";
 import {
   countDynamoRequests,
   type OperationCounts,
@@ -68,7 +68,7 @@ export async function measureCosts(
     const admin = new Transport({
       baseUrl: hub.url,
       orgId: "hub-admin",
-      key: hub.adminKey,
+      key: adminKeyOf(hub),
       audience: hub.deps.audience,
       retries: 1,
     });

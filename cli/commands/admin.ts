@@ -1,13 +1,16 @@
 /**
- * The hub operator's commands: `admin org add|show|update|suspend|activate` (signed as
- * an organisation with the `admin` role, e.g. `hub-admin`) and `admin bootstrap`,
- * which creates that first administrator in a deployed hub's DynamoDB table.
+ * The hub operator's commands: `admin org add|list|show|update|suspend|activate`
+ * (signed as an organisation with the `admin` role, e.g. `hub-admin`), `admin
+ * bootstrap`, which creates that first administrator in a deployed hub's DynamoDB
+ * table, and `admin recover`, which registers a new administrator key when the old
+ * one is lost — through the data folder or the table, never through the API.
  */
 import type { Command } from "commander";
 import { ORG_TYPES, ROLES } from "../../shared/orgs/types.js";
 import { SignatureError } from "../../shared/signatures/errors.js";
 import { hasPrivateMaterial, parsePublicJwk } from "../../shared/signatures/keys.js";
 import type { PublicJwk } from "../../shared/signatures/types.js";
+import type { Store } from "../../shared/store/types.js";
 import type { CommandContext, Runner } from "../context.js";
 import { InputError } from "../sdk/errors.js";
 import type { OrgType, Role } from "../sdk/types.js";
@@ -82,6 +85,31 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
           return undefined;
         },
       ),
+    );
+
+  org
+    .command("list")
+    .description("List every organisation on the hub: roles, groups, status, keys.")
+    .action(
+      run(async () => {
+        const orgs = await (await ctx.client()).admin.listOrgs();
+        if (ctx.json) ctx.print.json(orgs);
+        else if (orgs.length === 0) ctx.print.note("No organisations.");
+        else
+          ctx.print.table(
+            ["ID", "TYPE", "STATUS", "ROLES", "GROUPS", "KEYS", "NAME"],
+            orgs.map((o) => [
+              o.id,
+              o.type,
+              o.status,
+              o.roles.join(",") || "-",
+              o.groups.join(",") || "-",
+              `${o.keys.filter((k) => k.status === "active").length} active`,
+              o.name,
+            ]),
+          );
+        return undefined;
+      }),
     );
 
   org
@@ -166,43 +194,141 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
           id: string;
           endpoint?: string;
         }) => {
-          const keys = await readPublicKeys(ctx, options.publicJwk);
-          const [jwk] = keys;
-          if (jwk === undefined || keys.length !== 1) {
-            throw new InputError(`${options.publicJwk} must hold exactly one public JWK.`);
-          }
-          // Loaded only here: the AWS SDK is heavy, and no other command needs it.
-          const [{ DynamoDBClient }, { ensureAdminOrganisation }, { createDynamoStore }] =
-            await Promise.all([
-              import("@aws-sdk/client-dynamodb"),
-              import("../../shared/orgs/onboarding.js"),
-              import("../../shared/store/dynamo/store.js"),
-            ]);
-          const client = new DynamoDBClient({
-            ...(options.region === undefined ? {} : { region: options.region }),
-            ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-          });
-          try {
-            const created = await ensureAdminOrganisation(
-              { store: createDynamoStore(client, options.table), clock: { now: () => new Date() } },
-              options.id,
-              jwk,
+          const jwk = await readOnePublicKey(ctx, options.publicJwk);
+          const { ensureAdminOrganisation } = await import("../../shared/orgs/onboarding.js");
+          const created = await withTable(options, (store) =>
+            ensureAdminOrganisation({ store, clock: { now: () => new Date() } }, options.id, jwk),
+          );
+          if (ctx.json) ctx.print.json({ id: options.id, created, kid: jwk.kid });
+          else if (created) {
+            ctx.print.line(
+              `Created the administrator organisation ${options.id} in ${options.table} with key ${jwk.kid}.`,
             );
-            if (ctx.json) ctx.print.json({ id: options.id, created, kid: jwk.kid });
-            else if (created) {
-              ctx.print.line(
-                `Created the administrator organisation ${options.id} in ${options.table} with key ${jwk.kid}.`,
-              );
-            } else {
-              ctx.print.line(`${options.id} already exists in ${options.table}; nothing changed.`);
-            }
-          } finally {
-            client.destroy();
+          } else {
+            ctx.print.line(`${options.id} already exists in ${options.table}; nothing changed.`);
           }
           return undefined;
         },
       ),
     );
+
+  admin
+    .command("recover")
+    .summary("register a new administrator key when admin.jwk is lost")
+    .description(
+      "Register a new administrator key for hub-admin when its key is lost, through a path " +
+        "only the hub's operator has — never through the API. The old keys are revoked.\n\n" +
+        "Local hub (default): writes a new key to DIR/admin.jwk (refusing to replace one) and " +
+        "its public half to DIR/admin-recovery.pub.jwk, which the hub registers at its next " +
+        "start. Stop the hub first, or restart it after.\n\n" +
+        "AWS (--table): writes the public key you give (from `cordon keygen`) into the " +
+        "deployed hub's DynamoDB table with your AWS credentials.",
+    )
+    .option(
+      "--data-dir <dir>",
+      "the local hub's data folder (default: $CORDON_DATA_DIR or ./.cordon)",
+    )
+    .option("--table <name>", "AWS: the hub's DynamoDB table (a stack output)")
+    .option("--public-jwk <file>", "AWS: the new administrator public JWK")
+    .option("--region <region>", "AWS region (default: from your AWS configuration)")
+    .option("--id <id>", "administrator organisation id", ADMIN_ORG_ID)
+    .option("--endpoint <url>", "DynamoDB endpoint (testing against a local DynamoDB)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  cordon admin recover --data-dir .cordon      # then restart the hub\n" +
+        "  cordon keygen --out hub-admin-2.jwk > hub-admin-2.pub.jwk\n" +
+        "  cordon admin recover --table CordonStack-Table1234 --public-jwk hub-admin-2.pub.jwk",
+    )
+    .action(
+      run(
+        async (options: {
+          dataDir?: string;
+          table?: string;
+          publicJwk?: string;
+          region?: string;
+          id: string;
+          endpoint?: string;
+        }) => {
+          if (options.table === undefined) {
+            if (options.publicJwk !== undefined) {
+              throw new InputError(
+                "--public-jwk is for --table (AWS); a local recovery makes its own key.",
+              );
+            }
+            const root = ctx.path(options.dataDir ?? ctx.io.env.CORDON_DATA_DIR ?? ".cordon");
+            const { writeAdminRecovery } = await import("../../local/data-dir.js");
+            const { LocalHubError } = await import("../../local/errors.js");
+            let key: Awaited<ReturnType<typeof writeAdminRecovery>>;
+            try {
+              key = await writeAdminRecovery(root);
+            } catch (error) {
+              if (error instanceof LocalHubError) throw new InputError(error.message);
+              throw error;
+            }
+            if (ctx.json)
+              ctx.print.json({ data_dir: root, kid: key.kid, applied_at: "next start" });
+            else {
+              ctx.print.line(
+                `Wrote a new administrator key to ${root}/admin.jwk (kid ${key.kid}).`,
+              );
+              ctx.print.line(
+                `The hub registers it for ${options.id} at its next start and revokes the old key: ` +
+                  "restart the hub now (Ctrl-C, then npm start).",
+              );
+            }
+            return undefined;
+          }
+          if (options.publicJwk === undefined) {
+            throw new InputError("--table needs --public-jwk: the new administrator's public key.");
+          }
+          const jwk = await readOnePublicKey(ctx, options.publicJwk);
+          const { recoverAdminKey } = await import("../../shared/orgs/onboarding.js");
+          const table = { ...options, table: options.table };
+          const recovered = await withTable(table, (store) =>
+            recoverAdminKey({ store, clock: { now: () => new Date() } }, options.id, jwk),
+          );
+          if (ctx.json) ctx.print.json({ id: options.id, kid: jwk.kid, ...recovered });
+          else {
+            ctx.print.line(
+              `${options.id} signs with ${jwk.kid} from now on` +
+                (recovered.revoked.length === 0
+                  ? "."
+                  : `; revoked ${recovered.revoked.join(", ")}.`),
+            );
+          }
+          return undefined;
+        },
+      ),
+    );
+}
+
+/** A deployed hub's table, through the AWS SDK (loaded only here: it is heavy). */
+async function withTable<T>(
+  options: { table: string; region?: string; endpoint?: string },
+  use: (store: Store) => Promise<T>,
+): Promise<T> {
+  const [{ DynamoDBClient }, { createDynamoStore }] = await Promise.all([
+    import("@aws-sdk/client-dynamodb"),
+    import("../../shared/store/dynamo/store.js"),
+  ]);
+  const client = new DynamoDBClient({
+    ...(options.region === undefined ? {} : { region: options.region }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+  });
+  try {
+    return await use(createDynamoStore(client, options.table));
+  } finally {
+    client.destroy();
+  }
+}
+
+async function readOnePublicKey(ctx: CommandContext, file: string): Promise<PublicJwk> {
+  const keys = await readPublicKeys(ctx, file);
+  const [jwk] = keys;
+  if (jwk === undefined || keys.length !== 1) {
+    throw new InputError(`${file} must hold exactly one public JWK.`);
+  }
+  return jwk;
 }
 
 /** Public keys from a file holding one JWK or a JWKS; a private key is refused, never sent. */

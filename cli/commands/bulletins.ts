@@ -1,15 +1,15 @@
 /**
- * Bulletin commands: `publish FILE` (JSON or YAML; fills id, issuer, issued_at; signs),
- * `get ID`, `feed [--follow]`, `revoke ID --reason`, and `verify-bulletin FILE|ID`,
- * which checks the publisher's signature and the hub's receipt without trusting the hub.
+ * Bulletin commands: `bulletin new [FILE]` (a commented template), `publish FILE`
+ * (JSON or YAML; fills id, issuer, issued_at; signs), `get ID`, `feed [--follow]`,
+ * `revoke ID --reason`, and `verify-bulletin FILE|ID`, which checks the publisher's
+ * signature and the hub's receipt without trusting the hub.
  */
 import { existsSync } from "node:fs";
-import { extname } from "node:path";
+import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { parseStrictJson } from "../../shared/json/strict-json.js";
 import { decodeBulletinJws, signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import type { Jwks } from "../../shared/signatures/types.js";
+import { BULLETIN_TEMPLATE, parseBulletinFile } from "../bulletin-file.js";
 import { type CommandContext, jsonOf, type Runner } from "../context.js";
 import { EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
 import { completeBulletin } from "../sdk/bulletin-draft.js";
@@ -17,15 +17,52 @@ import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
 import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
 import {
   type BulletinView,
+  type ChangeKind,
+  type FeedItem,
   hasContent,
   type OrgJwks,
   type PublishResult,
-  type SharedBulletin,
 } from "../sdk/types.js";
 import { verifyBulletin } from "../sdk/verify-bulletin.js";
 import { integer } from "./options.js";
 
 export function registerBulletinCommands(program: Command, ctx: CommandContext, run: Runner): void {
+  program
+    .command("bulletin")
+    .summary("write a new bulletin file to fill in")
+    .description("Bulletin files.")
+    .command("new")
+    .argument("[file]", "where to write it (default: standard output); never overwritten")
+    .description(
+      "Write a bulletin template in YAML: every field, commented, with an indicator of " +
+        "each kind (Tron, EVM, Bitcoin, Solana, a transaction, Telegram, another channel). " +
+        "It passes `cordon publish --dry-run` as it is; replace the examples with yours.",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  cordon bulletin new case-0142.yaml && $EDITOR case-0142.yaml",
+    )
+    .action(
+      run(async (file: string | undefined) => {
+        if (file === undefined) {
+          ctx.io.stdout.write(BULLETIN_TEMPLATE);
+          return undefined;
+        }
+        try {
+          await writeFile(ctx.path(file), BULLETIN_TEMPLATE, { flag: "wx" });
+        } catch (cause) {
+          if ((cause as NodeJS.ErrnoException).code === "EEXIST") {
+            throw new InputError(`${file} exists; it is never overwritten. Choose another name.`);
+          }
+          throw cause;
+        }
+        ctx.print.note(
+          `Wrote ${file}. Edit it, check it with \`cordon publish --dry-run ${file}\`, then publish it.`,
+        );
+        return undefined;
+      }),
+    );
+
   program
     .command("publish")
     .summary("sign and publish a bulletin (JSON or YAML)")
@@ -39,15 +76,16 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
     .option("--dry-run", "check and sign, print the payload and JWS, send nothing")
     .addHelpText(
       "after",
-      "\nA bulletin (YAML):\n" +
+      "\nA bulletin (YAML; `cordon bulletin new` writes one with every field):\n" +
         "  title: ISKP donation address\n  category: terrorist_financing\n  tlp: amber\n" +
         "  audience: [binance, group:central-banks]\n  confidence: 85\n  indicators:\n" +
         "    - { type: crypto_address, chain: tron, address: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, asset: USDT }\n" +
+        "    - { type: crypto_address, chain: ethereum, address: 0x52908400098527886E0F7030069857D2E4169EE7 }\n" +
         "    - { type: telegram_channel, value: https://t.me/example_channel }",
     )
     .action(
       run(async (file: string, options: { dryRun?: boolean }) => {
-        const draft = parseDocument(await ctx.readInput(file), file);
+        const draft = parseBulletinFile(await ctx.readInput(file), file);
         if (options.dryRun === true) {
           const { orgId, key } = await ctx.signer("--dry-run still signs: give --org and --key.");
           const bulletin = completeBulletin(draft, { issuer: orgId });
@@ -95,8 +133,9 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
     .summary("read the change feed (--follow to keep polling)")
     .description(
       "Read the change feed: every bulletin you may see, oldest change first, again each " +
-        "time its status changes (revoked, superseded). Prints where to resume (--cursor). " +
-        "With --follow it keeps polling for new changes until Ctrl-C.",
+        "time its status changes (revoked, superseded). Each line shows the change (when " +
+        "and what: published, revoked, superseded), then the bulletin as it is now. Prints " +
+        "where to resume (--cursor). With --follow it keeps polling until Ctrl-C.",
     )
     .option("--cursor <cursor>", "resume after this cursor (printed by an earlier run)")
     .option("--limit <n>", "items per request (1-100)", integer(1, 100))
@@ -332,43 +371,28 @@ async function loadBulletin(
   return { jws: view.jws, receipt: typeof view.receipt === "string" ? view.receipt : undefined };
 }
 
-/** A bulletin file: JSON by extension or content, else YAML (no duplicate keys in either). */
-export function parseDocument(bytes: Buffer, name: string): Record<string, unknown> {
-  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
-  const extension = extname(name).toLowerCase();
-  let value: unknown;
-  if (
-    extension === ".json" ||
-    (extension !== ".yaml" && extension !== ".yml" && text.trimStart().startsWith("{"))
-  ) {
-    const parsed = parseStrictJson(text);
-    if (!parsed.ok) {
-      throw new InputError(`${name} is not valid JSON: ${parsed.message}`, [
-        { pointer: parsed.pointer, message: parsed.message },
-      ]);
-    }
-    value = parsed.value;
-  } else {
-    try {
-      value = parseYaml(text, { uniqueKeys: true, prettyErrors: true });
-    } catch (cause) {
-      throw new InputError(`${name} is not valid YAML: ${(cause as Error).message}`);
-    }
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new InputError(`${name} must hold one bulletin object.`);
-  }
-  return value as Record<string, unknown>;
-}
-
-function feedLine(ctx: CommandContext, item: SharedBulletin): string {
+/**
+ * One feed item: the change it reports (kind and time, DESIGN §10) when the hub says,
+ * then the bulletin as it is now.
+ */
+export function feedLine(ctx: CommandContext, item: FeedItem): string {
   const c = ctx.print.out;
   const status = item.status === "active" ? c.green(item.status) : c.yellow(item.status);
+  const change =
+    item.change === undefined
+      ? `${item.received_at}  ${"".padEnd(10)}`
+      : `${item.change.at}  ${changeLabel(ctx, item.change.kind)}`;
   if (!hasContent(item)) {
-    return `${item.received_at}  ${item.id}  ${status}  ${c.red("TLP:RED")}  ${item.issuer}  (content only via cordon get ${item.id})`;
+    return `${change}  ${item.id}  ${status}  ${c.red("TLP:RED")}  ${item.issuer}  (content only via cordon get ${item.id})`;
   }
   const b = item.bulletin;
-  return `${item.received_at}  ${item.id}  ${status}  ${tlpLabel(ctx, b.tlp)}  ${b.category}  ${item.issuer}  ${b.title}`;
+  return `${change}  ${item.id}  ${status}  ${tlpLabel(ctx, b.tlp)}  ${b.category}  ${item.issuer}  ${b.title}`;
+}
+
+function changeLabel(ctx: CommandContext, kind: ChangeKind): string {
+  const c = ctx.print.out;
+  const label = kind.padEnd(10);
+  return kind === "published" ? c.green(label) : c.yellow(label);
 }
 
 export function tlpLabel(ctx: CommandContext, tlp: string): string {

@@ -98,7 +98,7 @@ export function registerIdentityCommands(program: Command, ctx: CommandContext, 
           ctx.print.line(`Added key ${added.kid} (active since ${added.created_at}).`);
           ctx.print.note(
             `Sign with it from now on (--key ${options.newKey}, CORDON_KEY_FILE or your profile),\n` +
-              "then revoke the old key with `cordon key revoke OLD_KID`.",
+              `then revoke the old key with \`${ctx.commandLine("key revoke OLD_KID")}\`.`,
           );
         }
         return undefined;
@@ -131,8 +131,8 @@ export function registerIdentityCommands(program: Command, ctx: CommandContext, 
         if (ctx.json) ctx.print.json(me.keys);
         else
           ctx.print.table(
-            ["KID", "STATUS", "CREATED"],
-            me.keys.map((k) => [k.kid, k.status, k.created_at]),
+            ["KID", "STATUS", "CREATED", "REVOKED"],
+            me.keys.map((k) => [k.kid, k.status, k.created_at, k.revoked_at ?? ""]),
           );
         return undefined;
       }),
@@ -215,7 +215,10 @@ export function printOrganisation(ctx: CommandContext, org: Organisation): void 
     ["status", org.status === "active" ? c.green(org.status) : c.red(org.status)],
   ]);
   for (const key of org.keys) {
-    const status = key.status === "active" ? c.green(key.status) : c.dim(key.status);
-    ctx.print.line(`  key ${key.kid}  ${status}  since ${key.created_at}`);
+    ctx.print.line(
+      key.status === "active"
+        ? `  key ${key.kid}  ${c.green("active")}  since ${key.created_at}`
+        : `  key ${key.kid}  ${c.dim("revoked")}  at ${key.revoked_at ?? "(unknown)"} (added ${key.created_at})`,
+    );
   }
 }

@@ -10,7 +10,13 @@ import { CHAINS } from "../../shared/indicators/types.js";
 import type { CommandContext, Runner } from "../context.js";
 import { EXIT_ERROR, EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
 import type { Printer } from "../io.js";
-import { parseLine, parseScreenInput, type ScreenEntry } from "../screen-input.js";
+import {
+  type Delimiter,
+  parseLine,
+  parseScreenInput,
+  type ScreenEntry,
+  type ScreenInput,
+} from "../screen-input.js";
 import { InputError } from "../sdk/errors.js";
 import type { ScreenResult } from "../sdk/types.js";
 import { integer } from "./options.js";
@@ -21,6 +27,8 @@ const PROGRESS_THRESHOLD = 1000;
 export interface ScreenRow {
   line: number;
   input: string;
+  /** A table row's own cells, written again in `--output csv`. */
+  cells?: string[];
   normalised: string | null;
   status: "hit" | "clean" | "invalid";
   match_count: number;
@@ -50,6 +58,7 @@ export function registerScreeningCommands(
     )
     .option("--all", "table output: list clean lines too")
     .option("--batch-size <n>", "indicators per request (1-1000)", integer(1, 1000), 1000)
+    .option("--fail-if-empty", "exit 2 when the input holds nothing to screen (default: 0)")
     .addHelpText(
       "after",
       "\nInput, one per line:\n" +
@@ -58,8 +67,10 @@ export function registerScreeningCommands(
         "  ethereum:tx:0x…    telegram:channel_name    x:@handle\n" +
         "  TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t          a bare address, with --chain tron\n" +
         "  # lines starting with # and blank lines are skipped\n" +
-        "Or CSV whose header names `chain` and `address` (optionally `type`: crypto_address,\n" +
-        "  tx_hash, telegram_channel); other columns are ignored, lines keep their numbers.\n" +
+        "Or a table (comma, semicolon or tab separated) whose header names an `address`\n" +
+        "  column, and optionally `chain` (else --chain) and `type` (crypto_address, tx_hash,\n" +
+        "  telegram_channel); --output csv writes every input column back, results added.\n" +
+        "An empty input screens nothing and exits 0 (--fail-if-empty: 2).\n" +
         "\nExit codes: 0 no hits; 1 at least one hit; 2 error. Unreadable or invalid lines\n" +
         "  are listed and give 2 only when nothing hit: a hit is never hidden by a typo.\n" +
         "\nExamples:\n  cordon screen deposits.txt\n  cut -d, -f3 export.csv | cordon screen --chain ethereum -\n" +
@@ -74,24 +85,34 @@ export function registerScreeningCommands(
             output: "table" | "json" | "csv";
             all?: boolean;
             batchSize: number;
+            failIfEmpty?: boolean;
           },
         ) => {
           const text = (await ctx.readInput(file)).toString("utf8");
-          const entries = parseScreenInput(text, {
+          const input = parseScreenInput(text, {
             ...(options.chain === undefined ? {} : { defaultChain: options.chain }),
           });
-          if (entries.length === 0) throw new InputError(`${file} holds nothing to screen.`);
-          const client = await ctx.client();
+          const { entries } = input;
+          if (entries.length === 0 && options.failIfEmpty === true) {
+            throw new InputError(`${file} holds nothing to screen.`);
+          }
           const readable = entries.filter((entry) => entry.indicator !== undefined);
-          const progress = progressBar(ctx, readable.length);
-          let results: ScreenResult[];
-          try {
-            results = await client.screen(
-              readable.map((entry) => entry.indicator ?? {}),
-              { batchSize: options.batchSize, onProgress: progress.update, signal: ctx.io.signal },
-            );
-          } finally {
-            progress.done();
+          let results: ScreenResult[] = [];
+          if (readable.length > 0) {
+            const client = await ctx.client();
+            const progress = progressBar(ctx, readable.length);
+            try {
+              results = await client.screen(
+                readable.map((entry) => entry.indicator ?? {}),
+                {
+                  batchSize: options.batchSize,
+                  onProgress: progress.update,
+                  signal: ctx.io.signal,
+                },
+              );
+            } finally {
+              progress.done();
+            }
           }
           const rows = toRows(entries, results);
           writeScreenOutput(
@@ -99,6 +120,7 @@ export function registerScreeningCommands(
             rows,
             ctx.json ? "json" : options.output,
             options.all === true,
+            input,
           );
           return screenExitCode(rows);
         },
@@ -117,6 +139,11 @@ export function registerScreeningCommands(
       "--indicator <indicator>",
       "what you saw, as in screening input: tron:T…, ethereum:tx:0x…, telegram:name",
     )
+    .addOption(
+      new Option("--chain <chain>", "the chain of a bare address in --indicator").choices([
+        ...CHAINS,
+      ]),
+    )
     .option("--note <text>", "a short note for the publisher (at most 1 KiB)")
     .option("--disclose", "tell the publisher who you are")
     .action(
@@ -124,10 +151,14 @@ export function registerScreeningCommands(
         async (options: {
           bulletin: string;
           indicator: string;
+          chain?: string;
           note?: string;
           disclose?: boolean;
         }) => {
-          const parsed = parseLine(options.indicator);
+          const parsed = parseLine(
+            options.indicator,
+            options.chain === undefined ? {} : { defaultChain: options.chain },
+          );
           const checked =
             parsed.indicator === undefined ? undefined : checkIndicator(parsed.indicator);
           if (checked === undefined || !checked.ok) {
@@ -186,10 +217,12 @@ export function toRows(
 ): ScreenRow[] {
   let next = 0;
   return entries.map((entry): ScreenRow => {
+    const cells = entry.cells === undefined ? {} : { cells: entry.cells };
     if (entry.indicator === undefined) {
       return {
         line: entry.line,
         input: entry.text,
+        ...cells,
         normalised: null,
         status: "invalid",
         match_count: 0,
@@ -203,6 +236,7 @@ export function toRows(
     return {
       line: entry.line,
       input: entry.text,
+      ...cells,
       normalised: result.normalised,
       status: result.error !== undefined ? "invalid" : result.match_count > 0 ? "hit" : "clean",
       match_count: result.match_count,
@@ -219,11 +253,22 @@ export function screenExitCode(rows: readonly ScreenRow[]): ExitCode {
   return EXIT_OK;
 }
 
+/** The columns `--output csv` adds (after a table's own columns). */
+const RESULT_COLUMNS = [
+  "normalised",
+  "status",
+  "match_count",
+  "bulletins",
+  "categories",
+  "error",
+] as const;
+
 export function writeScreenOutput(
   print: Printer,
   rows: readonly ScreenRow[],
   format: "table" | "json" | "csv",
   all: boolean,
+  input: Pick<ScreenInput, "columns" | "delimiter"> = { delimiter: "," },
 ): void {
   const hits = rows.filter((row) => row.status === "hit").length;
   const invalid = rows.filter((row) => row.status === "invalid").length;
@@ -233,23 +278,7 @@ export function writeScreenOutput(
     return;
   }
   if (format === "csv") {
-    print.line("line,input,normalised,status,match_count,bulletins,categories,error");
-    for (const row of rows) {
-      print.line(
-        [
-          String(row.line),
-          row.input,
-          row.normalised ?? "",
-          row.status,
-          String(row.match_count),
-          row.matches.map((m) => m.id).join(" "),
-          [...new Set(row.matches.map((m) => m.category))].join(" "),
-          row.error?.message ?? "",
-        ]
-          .map(csvCell)
-          .join(","),
-      );
-    }
+    writeCsv(print, rows, input);
     print.note(summary);
     return;
   }
@@ -280,8 +309,45 @@ export function writeScreenOutput(
   print.line(hits > 0 ? c.red(summary) : summary);
 }
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * One CSV row per input line. A table's rows keep every one of its columns, in its
+ * order and with its separator, with the results after them (a result column whose
+ * name the table already uses is prefixed `cordon_`); line input gets `line` and
+ * `input` in front.
+ */
+function writeCsv(
+  print: Printer,
+  rows: readonly ScreenRow[],
+  input: Pick<ScreenInput, "columns" | "delimiter">,
+): void {
+  const { columns, delimiter } = input;
+  const taken = new Set((columns ?? []).map((name) => name.toLowerCase()));
+  const results = RESULT_COLUMNS.map((name) => (taken.has(name) ? `cordon_${name}` : name));
+  const header = columns === undefined ? ["line", "input", ...results] : [...columns, ...results];
+  const line = (cells: readonly string[]) =>
+    print.line(cells.map((cell) => csvCell(cell, delimiter)).join(delimiter));
+  line(header);
+  for (const row of rows) {
+    const own =
+      columns === undefined
+        ? [String(row.line), row.input]
+        : columns.map((_, index) => row.cells?.[index] ?? "");
+    line([
+      ...own,
+      row.normalised ?? "",
+      row.status,
+      String(row.match_count),
+      row.matches.map((m) => m.id).join(" "),
+      [...new Set(row.matches.map((m) => m.category))].join(" "),
+      row.error?.message ?? "",
+    ]);
+  }
+}
+
+function csvCell(value: string, delimiter: Delimiter): string {
+  return value.includes(delimiter) || /["\r\n]/.test(value)
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
 }
 
 /** `[#######-------]  3,000/10,000` on stderr, redrawn in place; only on a terminal. */

@@ -1,7 +1,8 @@
 /**
  * Webhook commands: `subscribe URL`, `subscriptions [list|show|delete|enable|test|
- * rotate-secret]`, `deliveries SUB`, `listen` (a local receiver that verifies and
- * prints every delivery) and `verify-webhook` (checks one captured delivery).
+ * rotate-secret]`, `deliveries [list|show|retry]` (what happened to each delivery,
+ * attempt by attempt, and sending one again), `listen` (a local receiver that verifies
+ * and prints every delivery) and `verify-webhook` (checks one captured delivery).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -16,6 +17,8 @@ import { formatHttpMessage, parseHttpMessage } from "../http-message.js";
 import { fetchHubJwks } from "../sdk/client.js";
 import { InputError, WebhookVerificationError } from "../sdk/errors.js";
 import {
+  type DeliveryAttempt,
+  type DeliveryDetail,
   type EventType,
   hasContent,
   type Subscription,
@@ -79,6 +82,12 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
     )
     .action(
       run(async (url: string, options: FilterOptions & { events: EventType[] }) => {
+        const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+        if (scheme !== "https" && scheme !== "http") {
+          throw new InputError(
+            `${url} is not a web address: a webhook URL is https://… (a local hub also accepts http://127.0.0.1:…).`,
+          );
+        }
         const created = await (await ctx.client()).subscriptions.create({
           url,
           events: options.events,
@@ -94,7 +103,8 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         }
         ctx.print.warn(
           "store this secret now: it is shown only this once. Your receiver needs it to verify " +
-            "the v1 signature (`cordon listen --secret …`). Lost it? `cordon subscriptions rotate-secret ID`.",
+            `the v1 signature (\`${ctx.commandLine("listen --secret-file FILE")}\`, or CORDON_WEBHOOK_SECRET). ` +
+            `Lost it? \`${ctx.commandLine(`subscriptions rotate-secret ${created.id}`)}\`.`,
         );
         return undefined;
       }),
@@ -168,7 +178,11 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
       run(async (id: string) => {
         const queued = await (await ctx.client()).subscriptions.test(id);
         const which = queued.webhook_id === undefined ? "" : ` (webhook-id ${queued.webhook_id})`;
-        ctx.print.line(`Ping queued for ${id}${which}; see \`cordon deliveries ${id}\`.`);
+        const follow =
+          queued.webhook_id === undefined
+            ? ctx.commandLine(`deliveries ${id}`)
+            : ctx.commandLine(`deliveries show ${id} ${queued.webhook_id}`);
+        ctx.print.line(`Ping queued for ${id}${which}; see \`${follow}\`.`);
         return undefined;
       }),
     );
@@ -189,31 +203,87 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
       }),
     );
 
-  program
+  const deliveries = program
     .command("deliveries")
-    .summary("recent deliveries to a subscription")
+    .summary("deliveries to a subscription: list, show attempts, retry")
+    .description(
+      "Deliveries to one of your subscriptions: `deliveries SUB` lists them, newest first; " +
+        "`deliveries show SUB WEBHOOK_ID` shows every attempt and why it failed; " +
+        "`deliveries retry SUB WEBHOOK_ID` sends one again now.",
+    );
+  deliveries
+    .command("list", { isDefault: true })
     .argument("<subscription>", "subscription id")
-    .description("Recent deliveries to a subscription, newest first: status, attempts, next try.")
+    .description(
+      "Recent deliveries to a subscription, newest first: status, attempts, last error, next try.",
+    )
     .option("--cursor <cursor>", "the next page, from an earlier run")
     .option("--limit <n>", "at most this many (1-100)", integer(1, 100))
     .action(
       run(async (id: string, options: { cursor?: string; limit?: number }) => {
         const page = await (await ctx.client()).subscriptions.deliveries(id, options);
         if (ctx.json) ctx.print.json(page);
+        else if (page.items.length === 0) ctx.print.note(`No deliveries to ${id} yet.`);
         else {
           ctx.print.table(
-            ["WEBHOOK ID", "EVENT", "STATUS", "ATTEMPTS", "LAST HTTP", "NEXT ATTEMPT", "UPDATED"],
+            ["WEBHOOK ID", "EVENT", "STATUS", "ATTEMPTS", "LAST", "NEXT ATTEMPT", "UPDATED"],
             page.items.map((d) => [
               d.webhook_id,
               d.event_type,
               d.status,
               String(d.attempts),
-              d.last_status_code === null ? "" : String(d.last_status_code),
+              lastOutcome(d.last_status_code, d.last_error ?? null),
               d.next_attempt_at ?? "",
               d.updated_at,
             ]),
           );
           if (page.next_cursor) ctx.print.note(`More: --cursor ${page.next_cursor}`);
+          ctx.print.note(`Attempts of one: ${ctx.commandLine(`deliveries show ${id} WEBHOOK_ID`)}`);
+        }
+        return undefined;
+      }),
+    );
+  deliveries
+    .command("show")
+    .argument("<subscription>", "subscription id")
+    .argument("<webhook-id>", "the delivery's webhook-id (from `cordon deliveries SUB`)")
+    .description(
+      "One delivery and every attempt: when, how long, the HTTP status your endpoint " +
+        "answered or the network error (with what it means), and the first bytes of the answer.",
+    )
+    .action(
+      run(async (id: string, webhookId: string) => {
+        const delivery = await (await ctx.client()).subscriptions.getDelivery(id, webhookId);
+        if (ctx.json) {
+          ctx.print.json(delivery);
+          return undefined;
+        }
+        printDelivery(ctx, delivery);
+        if (delivery.status !== "delivered") {
+          ctx.print.note(
+            `Send it again now: ${ctx.commandLine(`deliveries retry ${id} ${webhookId}`)}`,
+          );
+        }
+        return undefined;
+      }),
+    );
+  deliveries
+    .command("retry")
+    .argument("<subscription>", "subscription id")
+    .argument("<webhook-id>", "the delivery's webhook-id")
+    .description(
+      "Send a delivery again now instead of at its next attempt — a failed, cancelled or " +
+        "even delivered one (a resend). Your receiver sees the same webhook-id again.",
+    )
+    .action(
+      run(async (id: string, webhookId: string) => {
+        const queued = await (await ctx.client()).subscriptions.retryDelivery(id, webhookId);
+        if (ctx.json) ctx.print.json(queued);
+        else {
+          ctx.print.line(
+            `Sending ${queued.webhook_id} (${queued.event_type}) again now: ${queued.status}.`,
+          );
+          ctx.print.note(`Follow it: ${ctx.commandLine(`deliveries show ${id} ${webhookId}`)}`);
         }
         return undefined;
       }),
@@ -229,13 +299,24 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         "webhook-id. Stop it with Ctrl-C.",
     )
     .requiredOption("--port <n>", "port to listen on (0: any free port)", integer(0, 65535))
-    .option("--secret <whsec>", "the subscription secret; repeat during a secret rotation", collect)
+    .option(
+      "--secret-file <file>",
+      "a file holding the subscription secret (repeat during a secret rotation)",
+      collect,
+    )
+    .option(
+      "--secret <whsec>",
+      "the secret itself (visible to other users in ps: prefer --secret-file or CORDON_WEBHOOK_SECRET)",
+      collect,
+    )
     .addOption(new Option("--no-v1a", "do not check v1a (no hub keys fetched)"))
     .option("--subscription <id>", "accept only deliveries for this subscription")
     .option("--save <dir>", "write every request received to DIR (for verify-webhook)")
     .addHelpText(
       "after",
-      "\nExample:\n  cordon listen --port 9000 --secret whsec_… &\n" +
+      "\nThe secret is read from --secret-file, --secret or CORDON_WEBHOOK_SECRET (several\n" +
+        "secrets, during a rotation: separated by spaces).\n" +
+        "\nExample:\n  cordon listen --port 9000 --secret-file sub.secret &\n" +
         "  cordon subscribe http://127.0.0.1:9000/ --events bulletin.published",
     )
     .action(
@@ -243,23 +324,38 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         async (options: {
           port: number;
           secret?: string[];
+          secretFile?: string[];
           v1a: boolean;
           subscription?: string;
           save?: string;
         }) => {
-          // v1a is checked with the keys of the hub given by --hub (or configured).
+          const secrets = await webhookSecrets(ctx, options);
+          // v1a is checked with the keys of the hub given by --hub (or configured). A hub
+          // that is down now is asked again when the first delivery comes.
           const hubUrl = (await ctx.config()).hubUrl;
           const loadJwks = () => fetchHubJwks(hubUrl, ctx.io.fetch);
-          const jwks = options.v1a ? await loadJwks() : undefined;
-          if (jwks === undefined && options.secret === undefined) {
-            throw new InputError("Give --secret, or let the receiver check v1a (drop --no-v1a).");
+          let jwks: Jwks | undefined;
+          if (options.v1a) {
+            jwks = await loadJwks().catch((error: unknown) => {
+              ctx.print.warn(
+                `cannot fetch the hub's keys from ${hubUrl} (${causeOf(error)}); listening anyway: ` +
+                  "they are fetched again when a delivery comes, and until then deliveries are refused.",
+              );
+              return undefined;
+            });
+          }
+          if (!options.v1a && secrets === undefined) {
+            throw new InputError(
+              "Give the secret (--secret-file, CORDON_WEBHOOK_SECRET or --secret), or let the receiver check v1a (drop --no-v1a).",
+            );
           }
           const saveDir = options.save === undefined ? undefined : ctx.path(options.save);
           if (saveDir !== undefined) await mkdir(saveDir, { recursive: true });
           const receiver = await startWebhookReceiver({
             port: options.port,
-            ...(options.secret === undefined ? {} : { secret: options.secret }),
-            ...(jwks === undefined ? {} : { jwks, refreshJwks: loadJwks }),
+            ...(secrets === undefined ? {} : { secret: secrets }),
+            ...(jwks === undefined ? {} : { jwks }),
+            ...(options.v1a ? { refreshJwks: loadJwks } : {}),
             ...(options.subscription === undefined ? {} : { subscriptionId: options.subscription }),
             onWebhook: async (webhook) => {
               if (saveDir !== undefined) await saveRequest(saveDir, webhook);
@@ -267,8 +363,8 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
             },
           });
           const checks = [
-            options.secret === undefined ? undefined : "v1 (secret)",
-            jwks === undefined ? undefined : `v1a (keys of ${hubUrl})`,
+            secrets === undefined ? undefined : "v1 (secret)",
+            options.v1a ? `v1a (keys of ${hubUrl})` : undefined,
           ].filter((check) => check !== undefined);
           ctx.print.note(
             `Listening on ${receiver.url}/ — verifying ${checks.join(" and ")}. Ctrl-C to stop.`,
@@ -293,7 +389,12 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         "v1 is checked with --secret; v1a with the keys of the hub named by --hub URL, or " +
         "with a JWKS file (--jwks).",
     )
-    .option("--secret <whsec>", "check v1 with this subscription secret (repeatable)", collect)
+    .option("--secret-file <file>", "check v1 with the secret in this file (repeatable)", collect)
+    .option(
+      "--secret <whsec>",
+      "check v1 with this secret (repeatable; or CORDON_WEBHOOK_SECRET)",
+      collect,
+    )
     .option("--jwks <file>", "check v1a with the hub keys in this file")
     .option("--subscription <id>", "require the body to name this subscription")
     .option(
@@ -314,6 +415,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
           file: string | undefined,
           options: {
             secret?: string[];
+            secretFile?: string[];
             jwks?: string;
             subscription?: string;
             tolerance: number;
@@ -321,8 +423,11 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
         ) => {
           // --hub is the program's own flag: here it names the hub whose keys check v1a.
           const hub = ctx.flags().hub;
-          if (options.secret === undefined && hub === undefined && options.jwks === undefined) {
-            throw new InputError("Give --secret (v1), --hub or --jwks (v1a), or both.");
+          const secrets = await webhookSecrets(ctx, options);
+          if (secrets === undefined && hub === undefined && options.jwks === undefined) {
+            throw new InputError(
+              "Give the secret (--secret-file, CORDON_WEBHOOK_SECRET or --secret) for v1, --hub or --jwks for v1a, or both.",
+            );
           }
           const request = parseHttpMessage(await ctx.readInput(file ?? "-"));
           let jwks: Jwks | undefined;
@@ -334,7 +439,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
           const c = ctx.print.out;
           try {
             const event = verifyWebhook(request.headers, request.body, {
-              ...(options.secret === undefined ? {} : { secret: options.secret }),
+              ...(secrets === undefined ? {} : { secret: secrets }),
               ...(jwks === undefined ? {} : { jwks }),
               ...(options.subscription === undefined
                 ? {}
@@ -344,7 +449,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
             if (ctx.json) {
               ctx.print.json({ verified: true, webhook_id: request.headers["webhook-id"], event });
             } else {
-              const checked = [options.secret && "v1", jwks && "v1a"].filter(Boolean).join(" and ");
+              const checked = [secrets && "v1", jwks && "v1a"].filter(Boolean).join(" and ");
               ctx.print.line(
                 `${c.green("✔")} Verified (${checked}): ${eventSummary(ctx, event)} — webhook-id ${request.headers["webhook-id"]}`,
               );
@@ -354,12 +459,108 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
             if (!(error instanceof WebhookVerificationError)) throw error;
             if (ctx.json)
               ctx.print.json({ verified: false, code: error.code, message: error.message });
-            else ctx.print.line(`${c.red("✘")} Not verified: ${error.message}`);
+            else {
+              ctx.print.line(`${c.red("✘")} Not verified: ${error.message}`);
+              if (error.code === "ERR_WEBHOOK_TIMESTAMP") {
+                ctx.print.note(
+                  "  A capture checked later than 5 minutes after it arrived needs a wider window: " +
+                    "--tolerance SECONDS (e.g. --tolerance 86400 for a day).",
+                );
+              }
+            }
             return EXIT_FINDING;
           }
         },
       ),
     );
+}
+
+/**
+ * The subscription secret(s), from the first of: --secret-file (one secret per file,
+ * surrounding space ignored), --secret, CORDON_WEBHOOK_SECRET (space-separated).
+ */
+async function webhookSecrets(
+  ctx: CommandContext,
+  options: { secret?: string[]; secretFile?: string[] },
+): Promise<string[] | undefined> {
+  if (options.secretFile !== undefined) {
+    const secrets: string[] = [];
+    for (const file of options.secretFile) {
+      secrets.push((await ctx.readInput(file)).toString("utf8").trim());
+    }
+    return secrets;
+  }
+  if (options.secret !== undefined) return options.secret;
+  const fromEnv = ctx.io.env.CORDON_WEBHOOK_SECRET?.split(/\s+/).filter((s) => s !== "");
+  return fromEnv === undefined || fromEnv.length === 0 ? undefined : fromEnv;
+}
+
+/** Why a fetch failed, in one word where Node gives one (ECONNREFUSED, …). */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code ?? (error instanceof Error ? error.message : String(error));
+}
+
+/** What the network errors of delivery attempts mean, for the person fixing the endpoint. */
+const DELIVERY_ERRORS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: "connection refused: nothing listens at that host and port",
+  ECONNRESET: "the connection was reset before an answer came",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name could not be resolved (DNS failure)",
+  EHOSTUNREACH: "the host cannot be reached",
+  timeout: "no answer in time",
+  tls_error: "the TLS handshake failed (certificate expired, self-signed or for another name?)",
+  redirect_refused: "the endpoint answered a redirect (3xx); redirects are never followed",
+  url_refused: "the URL is not allowed (it resolves to a private, loopback or metadata address)",
+  response_too_large: "the answer was too large; answer 2xx with an empty body",
+};
+
+/** `HTTP 500`, `ECONNREFUSED`, or nothing yet. */
+function lastOutcome(status: number | null, error: string | null): string {
+  if (error !== null) return error;
+  return status === null ? "" : `HTTP ${status}`;
+}
+
+function attemptReason(attempt: DeliveryAttempt): string {
+  if (attempt.error !== null) {
+    return `${attempt.error}: ${DELIVERY_ERRORS[attempt.error] ?? "the attempt failed"}`;
+  }
+  const status = attempt.status_code;
+  if (status === null) return "";
+  if (status >= 200 && status < 300) return `HTTP ${status}: delivered`;
+  if (status === 410) return "HTTP 410: the endpoint is gone; the subscription is disabled";
+  if (status === 429 || status === 503) return `HTTP ${status}: busy (its Retry-After is honoured)`;
+  return `HTTP ${status}: not 2xx`;
+}
+
+function printDelivery(ctx: CommandContext, delivery: DeliveryDetail): void {
+  ctx.print.fields([
+    ["webhook-id", delivery.webhook_id],
+    ["event", `${delivery.event_type} ${delivery.event_id}`],
+    ["status", delivery.status],
+    ["attempts", String(delivery.attempts)],
+    ["next attempt", delivery.next_attempt_at ?? "(none)"],
+    ["created", delivery.created_at],
+    ["updated", delivery.updated_at],
+  ]);
+  if (delivery.attempt_log.length === 0) return;
+  ctx.print.line("");
+  ctx.print.table(
+    ["#", "AT", "TOOK", "RESULT", "ANSWER"],
+    delivery.attempt_log.map((attempt) => [
+      String(attempt.number),
+      attempt.at,
+      `${attempt.duration_ms} ms`,
+      attemptReason(attempt),
+      oneLine(attempt.response_excerpt ?? ""),
+    ]),
+  );
+}
+
+/** An answer's first bytes on one line, short enough for a table. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }
 
 function filterOf(options: FilterOptions): SubscriptionFilter {

@@ -24,6 +24,9 @@ import type {
   CreatedSubscription,
   CreateOrganisationInput,
   DeliveriesPage,
+  Delivery,
+  DeliveryDetail,
+  FeedItem,
   FeedPage,
   Organisation,
   OrgJwks,
@@ -32,7 +35,6 @@ import type {
   PublishResult,
   ScreenInput,
   ScreenResult,
-  SharedBulletin,
   Sighting,
   SightingInput,
   SightingsPage,
@@ -91,6 +93,8 @@ export class CordonClient {
   /** Organisation onboarding and changes; needs an organisation with the `admin` role. */
   readonly admin: {
     createOrg(input: CreateOrganisationInput): Promise<Organisation>;
+    /** Every organisation on the hub, by id. */
+    listOrgs(): Promise<Organisation[]>;
     getOrg(id: string): Promise<Organisation>;
     patchOrg(id: string, patch: PatchOrganisationInput): Promise<Organisation>;
   };
@@ -119,6 +123,10 @@ export class CordonClient {
     /** A new secret; the old one keeps signing for 24 hours. */
     rotateSecret(id: string): Promise<{ secret: string }>;
     deliveries(id: string, page?: PageOptions): Promise<DeliveriesPage>;
+    /** One delivery with every attempt: time, duration, HTTP status or network error, answer. */
+    getDelivery(id: string, webhookId: string): Promise<DeliveryDetail>;
+    /** Sends a delivery again now, whatever its status (202; answers it, `pending`). */
+    retryDelivery(id: string, webhookId: string): Promise<Delivery>;
   };
 
   constructor(options: CordonClientOptions) {
@@ -128,6 +136,8 @@ export class CordonClient {
 
     this.admin = {
       createOrg: (input) => t.call<Organisation>("POST", "/v1/admin/orgs", { body: input }),
+      listOrgs: async () =>
+        (await t.call<{ items: Organisation[] }>("GET", "/v1/admin/orgs")).items,
       getOrg: (id) => t.call<Organisation>("GET", `/v1/admin/orgs/${segment(id)}`),
       patchOrg: (id, patch) =>
         t.call<Organisation>("PATCH", `/v1/admin/orgs/${segment(id)}`, { body: patch }),
@@ -161,6 +171,10 @@ export class CordonClient {
       rotateSecret: (id) => t.call<{ secret: string }>("POST", `${sub(id)}/rotate-secret`),
       deliveries: (id, page = {}) =>
         t.call<DeliveriesPage>("GET", `${sub(id)}/deliveries${query(page)}`),
+      getDelivery: (id, webhookId) =>
+        t.call<DeliveryDetail>("GET", `${sub(id)}/deliveries/${segment(webhookId)}`),
+      retryDelivery: (id, webhookId) =>
+        t.call<Delivery>("POST", `${sub(id)}/deliveries/${segment(webhookId)}/retry`),
     };
   }
 
@@ -253,7 +267,7 @@ export class CordonClient {
   }
 
   /** The change feed item by item (see {@link feedPages}). */
-  async *feed(options: FeedIterationOptions = {}): AsyncGenerator<SharedBulletin, void, undefined> {
+  async *feed(options: FeedIterationOptions = {}): AsyncGenerator<FeedItem, void, undefined> {
     for await (const page of this.feedPages(options)) yield* page.items;
   }
 

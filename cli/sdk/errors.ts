@@ -3,6 +3,9 @@
  * subclass per kind of failure — the hub refused a request (problem+json), the caller's
  * own input is invalid before anything is sent, a webhook or a bulletin does not verify.
  */
+import { TOKEN_REFUSALS, type TokenRefusal } from "../../shared/signatures/errors.js";
+
+export { TOKEN_REFUSALS, type TokenRefusal };
 
 export interface ProblemFieldError {
   /** JSON pointer into the document the hub validated (for bulletins: the payload). */
@@ -16,11 +19,19 @@ export interface ProblemBody {
   title: string;
   status: number;
   detail: string;
+  /** A stable reason within the type; on a 401, which check failed (a {@link TokenRefusal}). */
+  code?: string;
   errors?: ProblemFieldError[];
 }
 
+/**
+ * A refusal's code: on a 401, which check of the request token failed (DESIGN §15);
+ * otherwise `ERR_API` (the problem's `type`, `status` and `kind` say more).
+ */
+export type ApiErrorCode = "ERR_API" | TokenRefusal;
+
 export type SdkErrorCode =
-  | "ERR_API"
+  | ApiErrorCode
   | "ERR_INPUT_INVALID"
   | WebhookVerificationCode
   | BulletinVerificationCode;
@@ -35,16 +46,56 @@ export class CordonSdkError extends Error {
   }
 }
 
-/** The hub answered 4xx or 5xx. `problem` is its problem+json body when it sent one. */
+/** What the answer said besides its body. */
+export interface ApiErrorContext {
+  /** The hub's `Date` header, when it sent one: its clock at the answer. */
+  hubTime?: Date;
+  /** This machine's clock when the answer arrived (to compare with `hubTime`). */
+  localTime?: Date;
+}
+
+/**
+ * The hub answered 4xx or 5xx. `title`, `detail`, `code` and `errors` come from its
+ * problem+json body (`problem` is the body itself, when it sent one).
+ */
 export class CordonApiError extends CordonSdkError {
   override name = "CordonApiError";
+  declare readonly code: ApiErrorCode;
   readonly status: number;
   readonly problem: ProblemBody | undefined;
+  /** The problem's title, e.g. "Unauthenticated", "Validation failed". */
+  readonly title: string | undefined;
+  /** What went wrong and, for a 401, what to do about it. */
+  readonly detail: string | undefined;
+  /** The hub's clock (its `Date` header) when it answered, if it said. */
+  readonly hubTime: Date | undefined;
+  /**
+   * How far this machine's clock is ahead of the hub's, in whole seconds (negative:
+   * behind); known when the hub sent `Date`. Tokens allow 60 s either way.
+   */
+  readonly clockOffsetSeconds: number | undefined;
 
-  constructor(status: number, problem: ProblemBody | undefined, fallback: string) {
-    super("ERR_API", problem === undefined ? fallback : `${problem.title}: ${problem.detail}`);
+  constructor(
+    status: number,
+    problem: ProblemBody | undefined,
+    fallback: string,
+    context: ApiErrorContext = {},
+  ) {
+    super(
+      isTokenRefusal(problem?.code) ? problem.code : "ERR_API",
+      problem === undefined ? fallback : `${problem.title}: ${problem.detail}`,
+    );
     this.status = status;
     this.problem = problem;
+    this.title = problem?.title;
+    this.detail = problem?.detail;
+    this.hubTime = context.hubTime;
+    this.clockOffsetSeconds =
+      context.hubTime === undefined
+        ? undefined
+        : Math.round(
+            ((context.localTime ?? new Date()).getTime() - context.hubTime.getTime()) / 1000,
+          );
   }
 
   /** The problem type's last segment, e.g. "validation", "not-found". */
@@ -56,6 +107,10 @@ export class CordonApiError extends CordonSdkError {
   get errors(): readonly ProblemFieldError[] {
     return this.problem?.errors ?? [];
   }
+}
+
+function isTokenRefusal(code: unknown): code is TokenRefusal {
+  return typeof code === "string" && (TOKEN_REFUSALS as readonly string[]).includes(code);
 }
 
 /** The caller's input is refused before any request is sent (same pointers as the hub's 422s). */

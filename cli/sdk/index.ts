@@ -1,8 +1,11 @@
 /**
- * The Cordon client SDK: what partners import to call a hub from their own code and
- * to verify what it sends them. Everything public is exported from here.
+ * The Cordon client SDK (`@cordon/sdk`): what partners import to call a hub from their
+ * own code and to verify bulletins and receipts. It runs in Node and in browsers (the
+ * analyst console): nothing here imports a `node:` module. Key files and webhook
+ * receivers are Node's alone, in `@cordon/sdk/node` (./node.ts), which also re-exports
+ * everything here.
  *
- *   import { CordonClient, loadSigningKey, verifyWebhook } from "cordon/cli/sdk/index.js";
+ *   import { CordonClient, parsePrivateJwk } from "@cordon/sdk";
  */
 export {
   generateSigningKey,
@@ -10,12 +13,6 @@ export {
   parsePublicJwk,
   publicJwkOf,
 } from "../../shared/signatures/keys.js";
-export {
-  type ReceivedWebhook,
-  startWebhookReceiver,
-  type WebhookReceiver,
-  type WebhookReceiverOptions,
-} from "../webhook-receiver.js";
 export { bulletinErrors, completeBulletin, rfc3339Seconds } from "./bulletin-draft.js";
 export {
   CordonClient,
@@ -29,6 +26,8 @@ export {
   type ScreenOptions,
 } from "./client.js";
 export {
+  type ApiErrorCode,
+  type ApiErrorContext,
   type BulletinVerificationCode,
   BulletinVerificationError,
   CordonApiError,
@@ -37,10 +36,11 @@ export {
   type ProblemBody,
   type ProblemFieldError,
   type SdkErrorCode,
+  TOKEN_REFUSALS,
+  type TokenRefusal,
   type WebhookVerificationCode,
   WebhookVerificationError,
 } from "./errors.js";
-export { loadSigningKey } from "./key-file.js";
 export {
   type RawResponse,
   type RequestOptions,
@@ -55,12 +55,3 @@ export {
   verifyBulletin,
   verifyReceipt,
 } from "./verify-bulletin.js";
-export {
-  DEFAULT_TOLERANCE_SECONDS,
-  readWebhookHeaders,
-  signatureEntries,
-  type VerifyWebhookOptions,
-  verifyWebhook,
-  type WebhookHeaders,
-  type WebhookHeaderValues,
-} from "./webhooks.js";

@@ -147,9 +147,21 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The error for an answer the hub refused, with its problem+json body when it sent one. */
-export function apiErrorOf(response: Pick<RawResponse, "status" | "body">): CordonApiError {
-  return new CordonApiError(response.status, asProblem(response.body), `HTTP ${response.status}`);
+/**
+ * The error for an answer the hub refused, with its problem+json body when it sent
+ * one, and the hub's clock from `Date` (what a partner needs when a token is refused
+ * as expired or not yet valid).
+ */
+export function apiErrorOf(
+  response: Pick<RawResponse, "status" | "body"> & { headers?: Headers },
+  localTime: Date = new Date(),
+): CordonApiError {
+  const date = response.headers?.get("date");
+  const hubTime = date === null || date === undefined ? undefined : new Date(date);
+  return new CordonApiError(response.status, asProblem(response.body), `HTTP ${response.status}`, {
+    ...(hubTime === undefined || Number.isNaN(hubTime.getTime()) ? {} : { hubTime }),
+    localTime,
+  });
 }
 
 /** The problem+json body of an error answer, when it is one. */

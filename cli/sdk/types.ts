@@ -11,13 +11,20 @@ import type {
   RedNotice,
   Revocation,
 } from "../../shared/bulletins/types.js";
-import type { FeedPage, ScreenMatch, ScreenResult } from "../../shared/bulletins/wire.js";
+import type {
+  ScreenMatch,
+  ScreenResult,
+  FeedPage as WireFeedPage,
+} from "../../shared/bulletins/wire.js";
 import type { Chain, Indicator, IndicatorType } from "../../shared/indicators/types.js";
 import type { CreateOrgSchema, PatchOrgSchema } from "../../shared/orgs/schema.js";
 import type { KeyStatus, OrgType, Role } from "../../shared/orgs/types.js";
 import type { AddedKeySchema, OrgView, toOrgJwks } from "../../shared/orgs/view.js";
-import type { SightingBodySchema } from "../../shared/sightings/report.js";
-import type { SightingPageSchema, SightingView } from "../../shared/sightings/types.js";
+import type {
+  SightingBodySchema,
+  SightingPageSchema,
+  SightingView,
+} from "../../shared/sightings/types.js";
 import type { ReceiptClaims } from "../../shared/signatures/receipt.js";
 import type { Jwks, PublicJwk, SigningKey } from "../../shared/signatures/types.js";
 import type { CreateSubscriptionSchema } from "../../shared/subscriptions/schema.js";
@@ -45,7 +52,6 @@ export type {
   DeliveryEventType,
   DeliveryStatus,
   EventType,
-  FeedPage,
   Indicator,
   IndicatorType,
   Jwks,
@@ -111,6 +117,27 @@ export interface PublishResult {
 /** A feed item or webhook `data`: the full bulletin, or only a notice for TLP:RED. */
 export type SharedBulletin = BulletinView | RedNotice;
 
+/** The kinds of change the feed reports (DESIGN §10). */
+export type ChangeKind = "published" | "revoked" | "superseded";
+
+/**
+ * The change a feed item reports (DESIGN §10): `seq` counts every change of the hub
+ * from 0, `at` is when the hub committed it (RFC 3339), `receipt` the hub's receipt
+ * for that change. Hubs before v1.1 send none.
+ */
+export interface Change {
+  seq: number;
+  kind: ChangeKind;
+  at: string;
+  receipt: string;
+}
+
+/** One feed item: a bulletin (or a TLP:RED notice) as it is now, and the change that put it here. */
+export type FeedItem = SharedBulletin & { change?: Change };
+
+/** `GET /v1/bulletins`: a page of the change feed. */
+export type FeedPage = Omit<WireFeedPage, "items"> & { items: FeedItem[] };
+
 /** True when a feed item or webhook `data` carries the content (not a TLP:RED notice). */
 export function hasContent(item: SharedBulletin): item is BulletinView {
   return "bulletin" in item;
@@ -147,8 +174,35 @@ export type CreatedSubscription = z.infer<typeof CreatedSubscriptionSchema>;
 /** `POST /v1/subscriptions/{id}/test` answer (202). */
 export type PingQueued = z.infer<typeof PingSchema>;
 
-export type Delivery = DeliveryView;
-export type DeliveriesPage = z.infer<typeof DeliveryPageSchema>;
+/** A delivery in the list, with why its last attempt failed (`ECONNREFUSED`, `timeout`, …). */
+export type Delivery = DeliveryView & { last_error?: string | null };
+
+export type DeliveriesPage = Omit<z.infer<typeof DeliveryPageSchema>, "items"> & {
+  items: Delivery[];
+};
+
+/** One attempt to deliver (DESIGN §15): when, how long, and what came back or went wrong. */
+export interface DeliveryAttempt {
+  /** 1 for the first attempt. */
+  number: number;
+  at: string;
+  duration_ms: number;
+  /** The receiver's HTTP status, or null when none came (see `error`). */
+  status_code: number | null;
+  /**
+   * Why no 2xx: a network code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `timeout`,
+   * `tls_error`, `redirect_refused`, `url_refused`, `response_too_large`, …), or null.
+   */
+  error: string | null;
+  /** The first bytes (at most 256) of the receiver's answer, or null. */
+  response_excerpt: string | null;
+}
+
+/** `GET /v1/subscriptions/{id}/deliveries/{webhook_id}`: a delivery with every attempt. */
+export type DeliveryDetail = Delivery & {
+  created_at: string;
+  attempt_log: DeliveryAttempt[];
+};
 
 interface WebhookEventOf<T extends string, D> {
   type: T;

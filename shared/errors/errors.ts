@@ -32,6 +32,11 @@ export class CordonError extends Error {
   readonly errors: readonly FieldError[] | undefined;
   /** Extra response headers (for example `Allow` on a 405). */
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * A stable reason within the problem type, sent as the problem's `code` member
+   * (DESIGN §15: why a 401), for callers to switch on.
+   */
+  readonly reasonCode: string | undefined;
 
   constructor(
     code: ProblemCode,
@@ -41,6 +46,7 @@ export class CordonError extends Error {
       expose?: boolean;
       errors?: readonly FieldError[];
       headers?: Record<string, string>;
+      reasonCode?: string;
       cause?: unknown;
     } = {},
   ) {
@@ -50,6 +56,7 @@ export class CordonError extends Error {
     this.expose = options.expose ?? true;
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.reasonCode = options.reasonCode;
   }
 }
 
@@ -77,16 +84,21 @@ export class MethodNotAllowedError extends CordonError {
 }
 
 /**
- * A refused request token. `reason` is for logs and tests only: the response never
- * says which key or claim was wrong.
+ * A refused request token. `refusal` is the check that failed, told to the caller as
+ * the problem's `code` (DESIGN §15) with a detail saying what to do; `reason` is the
+ * precise internal code, for logs and tests only. The hub's time goes in `Date`, so a
+ * caller whose clock is off can tell by how much.
  */
 export class UnauthenticatedError extends CordonError {
   override name = "UnauthenticatedError";
   readonly reason: string;
-  constructor(reason: string) {
-    super("ERR_UNAUTHENTICATED", 401, "The request token is missing or not valid.", {
-      headers: { "www-authenticate": 'Bearer realm="cordon"' },
+  readonly refusal: string;
+  constructor(refusal: string, reason: string, detail: string, now: Date) {
+    super("ERR_UNAUTHENTICATED", 401, detail, {
+      headers: { "www-authenticate": 'Bearer realm="cordon"', date: now.toUTCString() },
+      reasonCode: refusal,
     });
+    this.refusal = refusal;
     this.reason = reason;
   }
 }

@@ -36,6 +36,15 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number(),
     detail: z.string(),
+    code: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "A stable reason within the type, for callers to switch on. On 401: token_malformed, token_expired, " +
+          "token_not_yet_valid, token_lifetime_too_long, audience_mismatch, request_binding_mismatch, " +
+          "token_replayed or credentials_rejected (DESIGN §15).",
+      }),
     errors: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: "Problem", description: "RFC 9457 problem details (application/problem+json)" });
@@ -59,6 +68,7 @@ export function toProblem(error: unknown): ProblemResponse {
     status,
     detail: known?.message ?? "The hub could not complete the request.",
   };
+  if (known?.reasonCode !== undefined) problem.code = known.reasonCode;
   if (known?.errors !== undefined) problem.errors = [...known.errors];
   return {
     status,

@@ -68,7 +68,7 @@ export function openApiDocument(version: string): JsonSchema {
 
 const PROBLEMS: Record<number, string> = {
   400: "Malformed JSON",
-  401: "Missing or invalid request token",
+  401: "Missing or invalid request token; `code` says which check failed (DESIGN §15), `Date` carries the hub's time",
   403: "The caller lacks the role, or does not own the resource",
   404: "No such route, or a missing or hidden resource",
   405: "A known path with another method (see Allow)",

@@ -185,6 +185,48 @@ export async function ensureAdminOrganisation(
   return created;
 }
 
+/**
+ * Recovery from a lost administrator key: registers `jwk` for the administrator
+ * organisation `id` and revokes its other keys, since the lost one may be in someone
+ * else's hands. Only the hub's operator reaches this: the local hub applies a file
+ * from its data folder at start, and on AWS the operator's own credentials write the
+ * table (`cordon admin recover`); no HTTP route does. Creates the organisation if it
+ * does not exist.
+ */
+export async function recoverAdminKey(
+  deps: Deps,
+  id: string,
+  jwk: PublicJwk,
+): Promise<{ created: boolean; revoked: string[] }> {
+  if (await ensureAdminOrganisation(deps, id, jwk)) return { created: true, revoked: [] };
+  const revoked: string[] = [];
+  const now = deps.clock.now().toISOString();
+  await updateOrganisation(deps, id, async (org) => {
+    if (!isAdmin(org)) throw new ConflictError(`${id} is not an administrator organisation.`);
+    const same = org.keys[jwk.kid];
+    if (same !== undefined && JSON.stringify(same.jwk) !== JSON.stringify(jwk)) {
+      throw new ConflictError("Another key with this kid is registered.");
+    }
+    revoked.length = 0;
+    const keys: Record<string, OrgKey> = {};
+    for (const [kid, key] of Object.entries(org.keys)) {
+      if (kid === jwk.kid || key.status === "revoked") keys[kid] = key;
+      else {
+        keys[kid] = { ...key, status: "revoked", revoked_at: now };
+        revoked.push(kid);
+      }
+    }
+    keys[jwk.kid] = { jwk, status: "active", created_at: org.keys[jwk.kid]?.created_at ?? now };
+    if (Object.keys(keys).length > MAX_KEYS_PER_ORG) {
+      throw new ConflictError(
+        `${id} holds ${MAX_KEYS_PER_ORG} keys already, revoked ones included.`,
+      );
+    }
+    return { ...org, status: "active", keys };
+  });
+  return { created: false, revoked };
+}
+
 async function updateOrganisation(
   deps: Deps,
   id: string,

@@ -20,7 +20,12 @@ export const OrgViewSchema = z
     groups: z.array(z.string()),
     status: z.enum(ORG_STATUSES),
     keys: z.array(
-      z.object({ kid: z.string(), status: z.enum(KEY_STATUSES), created_at: z.string() }),
+      z.object({
+        kid: z.string(),
+        status: z.enum(KEY_STATUSES),
+        created_at: z.string(),
+        revoked_at: z.string().optional().describe("when the key was revoked (revoked keys only)"),
+      }),
     ),
   })
   .meta({ id: "Organisation" });
@@ -57,9 +62,15 @@ export function toOrgView(org: Organisation): OrgView {
       kid,
       status: key.status,
       created_at: key.created_at,
+      ...(key.revoked_at === undefined ? {} : { revoked_at: key.revoked_at }),
     })),
   };
 }
+
+/** `GET /v1/admin/orgs`: every organisation, by id. */
+export const OrgListSchema = z
+  .object({ items: z.array(OrgViewSchema) })
+  .meta({ id: "OrganisationList" });
 
 export interface PublishedKey extends Record<string, unknown> {
   kid: string;

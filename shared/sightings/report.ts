@@ -6,10 +6,8 @@
  */
 import { createHmac } from "node:crypto";
 import { base32nopad } from "@scure/base";
-import * as z from "zod";
 import { summariseIndicators } from "../bulletins/indicators-of.js";
 import { visibleBulletin } from "../bulletins/lifecycle.js";
-import { UlidSchema } from "../bulletins/schema.js";
 import { payloadOf } from "../bulletins/view.js";
 import { outboxDue } from "../changes/protocol.js";
 import { NotFoundError, ValidationError } from "../errors/errors.js";
@@ -17,26 +15,14 @@ import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
 import { checkIndicator } from "../indicators/index.js";
 import type { Organisation } from "../orgs/types.js";
-import { type SightingRecord, type SightingView, toSightingView } from "./types.js";
+import {
+  SightingBodySchema,
+  type SightingRecord,
+  type SightingView,
+  toSightingView,
+} from "./types.js";
 
-/** 1 KiB of UTF-8. */
-export const MAX_NOTE_BYTES = 1024;
-
-export const SightingBodySchema = z.strictObject({
-  bulletin_id: UlidSchema,
-  indicator: z.union([z.string().min(1).max(600), z.record(z.string(), z.unknown())], {
-    error: "indicator is an indicator object or its normalised form",
-  }),
-  note: z
-    .string()
-    .refine(
-      (note) => Buffer.byteLength(note, "utf8") <= MAX_NOTE_BYTES,
-      `a note is at most ${MAX_NOTE_BYTES} bytes of UTF-8`,
-    )
-    .nullable()
-    .optional(),
-  disclose: z.boolean().optional(),
-});
+export { MAX_NOTE_BYTES, SightingBodySchema } from "./types.js";
 
 export async function reportSighting(
   deps: HubDeps,

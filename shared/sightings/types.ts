@@ -1,5 +1,6 @@
 /** Sightings: "we saw this", flowing back to a bulletin's publisher (DESIGN §5, §9). */
 import * as z from "zod";
+import { UlidSchema } from "../bulletins/schema.js";
 
 export interface SightingRecord {
   id: string;
@@ -49,3 +50,23 @@ export function toSightingView(record: SightingRecord): SightingView {
     reported_at: record.reported_at,
   };
 }
+
+/** 1 KiB of UTF-8. */
+export const MAX_NOTE_BYTES = 1024;
+
+/** `POST /v1/sightings`. */
+export const SightingBodySchema = z.strictObject({
+  bulletin_id: UlidSchema,
+  indicator: z.union([z.string().min(1).max(600), z.record(z.string(), z.unknown())], {
+    error: "indicator is an indicator object or its normalised form",
+  }),
+  note: z
+    .string()
+    .refine(
+      (note) => new TextEncoder().encode(note).length <= MAX_NOTE_BYTES,
+      `a note is at most ${MAX_NOTE_BYTES} bytes of UTF-8`,
+    )
+    .nullable()
+    .optional(),
+  disclose: z.boolean().optional(),
+});

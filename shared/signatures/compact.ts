@@ -11,7 +11,7 @@ import {
   parseStrictJsonBytes,
   type StrictJsonFailure,
 } from "../json/strict-json.js";
-import { decodeBase64UrlCanonical } from "./base64url.js";
+import { decodeBase64UrlCanonical, sameBytes } from "./base64url.js";
 import { type JwsSegment, SignatureError } from "./errors.js";
 import {
   algorithmsForKey,
@@ -195,7 +195,7 @@ export async function verifyDecodedJws(decoded: DecodedJws, jwk: PublicJwk): Pro
   }
   // `decoded` is a plain object a caller could have altered after decoding; what was
   // verified must be what the caller goes on to read.
-  if (!Buffer.from(verifiedPayload).equals(Buffer.from(decoded.payloadBytes))) {
+  if (!sameBytes(verifiedPayload, decoded.payloadBytes)) {
     throw new SignatureError(
       "ERR_JWS_SIGNATURE_INVALID",
       "The decoded payload is not the signed one.",

@@ -62,6 +62,44 @@ export class SignatureError extends Error {
   }
 }
 
+/**
+ * Why the hub refused a request token, as a 401 problem's `code` (DESIGN §15). Each
+ * names a check a partner can fix; `credentials_rejected` is one code for everything
+ * that would tell whether an organisation or key exists (unknown organisation or key,
+ * revoked key, suspended organisation, bad signature).
+ */
+export const TOKEN_REFUSALS = [
+  "token_malformed",
+  "token_expired",
+  "token_not_yet_valid",
+  "token_lifetime_too_long",
+  "audience_mismatch",
+  "request_binding_mismatch",
+  "token_replayed",
+  "credentials_rejected",
+] as const;
+
+export type TokenRefusal = (typeof TOKEN_REFUSALS)[number];
+
+/**
+ * A refused request token: `code` is the precise check (for logs), `refusal` what
+ * the partner is told. Everything after the key lookup is `credentials_rejected`,
+ * whatever `code` says, so the answer never depends on the key found.
+ */
+export class RequestTokenError extends SignatureError {
+  override name = "RequestTokenError";
+  readonly refusal: TokenRefusal;
+
+  constructor(refusal: TokenRefusal, cause: SignatureError) {
+    super(cause.code, cause.message, {
+      cause,
+      ...(cause.pointer === undefined ? {} : { pointer: cause.pointer }),
+      ...(cause.segment === undefined ? {} : { segment: cause.segment }),
+    });
+    this.refusal = refusal;
+  }
+}
+
 export function isSignatureError(error: unknown): error is SignatureError {
   return error instanceof SignatureError;
 }

@@ -1,14 +1,17 @@
 /**
  * Keys: the one schema of a registrable public JWK (DESIGN §9), loading private JWKs
  * for the CLI and the hub, generating keys, RFC 7638 thumbprints, and importing keys
- * into WebCrypto with a cache so a hot path never imports the same key twice.
+ * into WebCrypto with a cache so a hot path never imports the same key twice. Curve
+ * arithmetic (is this a P-256 point? which public key belongs to this `d`?) is done
+ * with @noble/curves, so the same code runs on Node and in a browser.
  */
 
-import { createPrivateKey, createPublicKey, type JsonWebKey, type webcrypto } from "node:crypto";
-import { exportJWK, generateKeyPair, importJWK } from "jose";
+import { ed25519 } from "@noble/curves/ed25519.js";
+import { p256 } from "@noble/curves/nist.js";
+import { type CryptoKey, exportJWK, generateKeyPair, importJWK } from "jose";
 import * as z from "zod";
 import { toPointer } from "../json/strict-json.js";
-import { decodeBase64UrlCanonical } from "./base64url.js";
+import { decodeBase64UrlCanonical, encodeBase64Url } from "./base64url.js";
 import { sha256Base64Url, sha256Hex } from "./digest.js";
 import { SignatureError } from "./errors.js";
 import type {
@@ -96,7 +99,12 @@ function refinePointOnCurve(jwk: { x: string; y: string }, ctx: z.RefinementCtx)
   const y = decodeBase64UrlCanonical(jwk.y);
   if (x?.length !== 32 || y?.length !== 32) return; // already reported on x or y
   try {
-    createPublicKey({ key: { kty: "EC", crv: "P-256", x: jwk.x, y: jwk.y }, format: "jwk" });
+    // An uncompressed SEC 1 point; fromBytes refuses one that is not on the curve.
+    const point = new Uint8Array(65);
+    point[0] = 0x04;
+    point.set(x, 1);
+    point.set(y, 33);
+    p256.Point.fromBytes(point);
   } catch {
     ctx.addIssue({ code: "custom", path: [], message: "x and y are not a point on P-256." });
   }
@@ -230,15 +238,9 @@ export function parsePrivateJwk(input: unknown): SigningKey {
     });
   }
   const parsed = result.data;
-  const material: JsonWebKey =
-    parsed.kty === "OKP"
-      ? { kty: parsed.kty, crv: parsed.crv, x: parsed.x, d: parsed.d }
-      : { kty: parsed.kty, crv: parsed.crv, x: parsed.x, y: parsed.y, d: parsed.d };
-  let derived: JsonWebKey;
+  let derived: { x: string; y?: string };
   try {
-    derived = createPublicKey(createPrivateKey({ key: material, format: "jwk" })).export({
-      format: "jwk",
-    });
+    derived = publicPointOf(parsed.kty, decodeBase64UrlCanonical(parsed.d) ?? new Uint8Array());
   } catch (cause) {
     throw new SignatureError("ERR_KEY_INVALID", "The private JWK is not a usable key.", {
       pointer: "/d",
@@ -274,6 +276,16 @@ export function parsePrivateJwk(input: unknown): SigningKey {
           ...use,
         };
   return { kid, alg: privateJwk.alg ?? defaultAlgForKey(privateJwk), privateJwk };
+}
+
+/** The public key of private scalar `d`, as JWK members. */
+function publicPointOf(kty: "OKP" | "EC", d: Uint8Array): { x: string; y?: string } {
+  if (kty === "OKP") return { x: encodeBase64Url(ed25519.getPublicKey(d)) };
+  const point = p256.getPublicKey(d, false); // 0x04 ‖ x ‖ y
+  return {
+    x: encodeBase64Url(point.subarray(1, 33)),
+    y: encodeBase64Url(point.subarray(33, 65)),
+  };
 }
 
 // ---------------------------------------------------------------------------------
@@ -320,9 +332,6 @@ export async function generateSigningKey(
 
 // ---------------------------------------------------------------------------------
 // Importing keys into WebCrypto
-
-/** WebCrypto's key type; tsconfig has no DOM lib, so it is named through node:crypto. */
-type CryptoKey = webcrypto.CryptoKey;
 
 /**
  * A small LRU over Map's insertion order. It holds promises, so concurrent requests

@@ -6,10 +6,21 @@
  * spends the `jti` only once everything else has passed.
  */
 
-import { randomBytes } from "node:crypto";
-import { decodeCompactJws, jsonPayloadBytes, signCompactJws, verifyDecodedJws } from "./compact.js";
+import { encodeBase64Url } from "./base64url.js";
+import {
+  type DecodedJws,
+  decodeCompactJws,
+  jsonPayloadBytes,
+  signCompactJws,
+  verifyDecodedJws,
+} from "./compact.js";
 import { sha256Base64Url } from "./digest.js";
-import { SignatureError } from "./errors.js";
+import {
+  RequestTokenError,
+  SignatureError,
+  type SignatureErrorCode,
+  type TokenRefusal,
+} from "./errors.js";
 import type { PublicJwk, SigningKey } from "./types.js";
 
 export const REQUEST_TOKEN_TYP = "cordon-req+jwt";
@@ -88,7 +99,7 @@ export async function signRequestToken(input: RequestTokenInput): Promise<string
     aud: input.aud,
     iat,
     exp: iat + lifetime,
-    jti: input.jti ?? randomBytes(16).toString("base64url"),
+    jti: input.jti ?? encodeBase64Url(crypto.getRandomValues(new Uint8Array(16))),
     htm: asciiUpper(input.method),
     htu: input.pathAndQuery,
     bsh: sha256Base64Url(bodyBytes(input.body)),
@@ -142,12 +153,65 @@ export interface VerifiedRequest<P> {
 /**
  * Verifies a request token, in this order: Authorization scheme → header (alg
  * allowlist, members, typ, kid) → claims (types) → aud → time → htm → htu → bsh →
- * resolveKey (the one read) → alg fits key → signature → claimJti. Throws
- * {@link SignatureError}; errors thrown by `resolveKey` and `claimJti` propagate as is.
+ * resolveKey (the one read) → alg fits key → signature → claimJti. Throws a
+ * {@link RequestTokenError} whose `refusal` is what the caller may be told (DESIGN
+ * §15); errors thrown by `resolveKey` and `claimJti` propagate as is.
  */
 export async function verifyRequestToken<P>(
   input: VerifyRequestTokenInput<P>,
 ): Promise<VerifiedRequest<P>> {
+  let decoded: DecodedJws;
+  let claims: RequestTokenClaims;
+  try {
+    ({ decoded, claims } = checkWithoutKey(input));
+  } catch (error) {
+    if (error instanceof SignatureError) throw new RequestTokenError(refusalOf(error.code), error);
+    throw error;
+  }
+
+  const resolved = await input.resolveKey(claims.iss, decoded.header.kid);
+  try {
+    if (resolved === undefined) {
+      throw new SignatureError("ERR_JWS_KID_UNKNOWN", "No active key matches the token.");
+    }
+    await verifyDecodedJws(decoded, resolved.jwk);
+  } catch (error) {
+    // Whatever failed once a key was looked up, the caller hears the same thing:
+    // telling a bad signature from an unknown key would say that the key exists.
+    if (error instanceof SignatureError) throw new RequestTokenError("credentials_rejected", error);
+    throw error;
+  }
+
+  const fresh = await input.claimJti(
+    claims.iss,
+    claims.jti,
+    claims.exp + REPLAY_GUARD_GRACE_SECONDS,
+  );
+  if (!fresh) {
+    throw new RequestTokenError(
+      "token_replayed",
+      new SignatureError("ERR_TOKEN_REPLAYED", "This token has been used already.", {
+        pointer: "/jti",
+      }),
+    );
+  }
+  return {
+    iss: claims.iss,
+    kid: decoded.header.kid,
+    jti: claims.jti,
+    iat: claims.iat,
+    exp: claims.exp,
+    principal: resolved.principal,
+  };
+}
+
+/** Every check that needs no storage: a token failing one costs no read (invariant 3). */
+function checkWithoutKey(
+  input: Pick<
+    VerifyRequestTokenInput<unknown>,
+    "authorization" | "method" | "rawPath" | "rawQueryString" | "body" | "audience" | "now"
+  >,
+): { decoded: DecodedJws; claims: RequestTokenClaims } {
   const token = bearerToken(input.authorization);
   const decoded = decodeCompactJws(token, REQUEST_TOKEN_TYP);
   const claims = readClaims(decoded.payload);
@@ -170,38 +234,36 @@ export async function verifyRequestToken<P>(
       pointer: "/bsh",
     });
   }
+  return { decoded, claims };
+}
 
-  const resolved = await input.resolveKey(claims.iss, decoded.header.kid);
-  if (resolved === undefined) {
-    throw new SignatureError("ERR_JWS_KID_UNKNOWN", "No active key matches the token.");
-  }
-  await verifyDecodedJws(decoded, resolved.jwk);
+/** What a partner is told about a check that failed before any key was looked up. */
+const REFUSAL_OF: Partial<Record<SignatureErrorCode, TokenRefusal>> = {
+  ERR_TOKEN_AUDIENCE: "audience_mismatch",
+  ERR_TOKEN_EXPIRED: "token_expired",
+  ERR_TOKEN_NOT_YET_VALID: "token_not_yet_valid",
+  ERR_TOKEN_LIFETIME: "token_lifetime_too_long",
+  ERR_TOKEN_HTM: "request_binding_mismatch",
+  ERR_TOKEN_HTU: "request_binding_mismatch",
+  ERR_TOKEN_BSH: "request_binding_mismatch",
+};
 
-  const fresh = await input.claimJti(
-    claims.iss,
-    claims.jti,
-    claims.exp + REPLAY_GUARD_GRACE_SECONDS,
-  );
-  if (!fresh) {
-    throw new SignatureError("ERR_TOKEN_REPLAYED", "This token has been used already.", {
-      pointer: "/jti",
-    });
-  }
-  return {
-    iss: claims.iss,
-    kid: decoded.header.kid,
-    jti: claims.jti,
-    iat: claims.iat,
-    exp: claims.exp,
-    principal: resolved.principal,
-  };
+/**
+ * A missing header, another scheme, a JWS or claim set that does not parse: all
+ * `token_malformed` — the partner's token is not one, and the detail says why.
+ */
+function refusalOf(code: SignatureErrorCode): TokenRefusal {
+  return REFUSAL_OF[code] ?? "token_malformed";
 }
 
 /** `Bearer <token>`, the scheme matched case-insensitively (RFC 9110 §11.1). */
 function bearerToken(authorization: string | undefined): string {
   const value = authorization?.trim() ?? "";
   if (value === "") {
-    throw new SignatureError("ERR_TOKEN_MISSING", "The request carries no token.");
+    throw new SignatureError(
+      "ERR_TOKEN_MISSING",
+      "The request carries no token: send Authorization: Bearer <token>.",
+    );
   }
   const schemeEnd = value.search(/[ \t]/);
   const scheme = schemeEnd === -1 ? value : value.slice(0, schemeEnd);

@@ -29,4 +29,31 @@ describe("npm start", () => {
     expect(code).toBe(0);
     await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
   }, 60_000);
+
+  it("a second hub on the same folder or port says so in one sentence, with no stack trace", async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), "cordon-twice-"));
+    const otherDir = await mkdtemp(join(tmpdir(), "cordon-twice-other-"));
+    dirs.push(dataDir, otherDir);
+    const first = await startHubProcess(dataDir);
+    const port = new URL(first.url).port;
+    try {
+      // Act
+      const sameFolder = await startHubProcess(dataDir).catch((error: Error) => error.message);
+      const samePort = await startHubProcess(otherDir, { PORT: port }).catch(
+        (error: Error) => error.message,
+      );
+      // Assess
+      expect(sameFolder).toContain("the hub exited with 2");
+      expect(sameFolder).toContain("The hub did not start: Another hub");
+      expect(sameFolder).toContain(`on http://127.0.0.1:${port}`);
+      expect(samePort).toContain(`Port ${port} on 127.0.0.1 is in use`);
+      for (const output of [sameFolder, samePort]) {
+        expect(output).not.toMatch(/^\s+at /m);
+        expect(output).not.toMatch(/EADDRINUSE|Database is closed/);
+      }
+    } finally {
+      await first.kill("SIGTERM");
+    }
+  }, 90_000);
 });

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transport } from "../../cli/sdk/transport.js";
-import { type LocalHub, startLocalHub } from "../../local/hub.js";
+import { adminKeyOf, type LocalHub, startLocalHub } from "../../local/hub.js";
 import type { Role } from "../../shared/orgs/types.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import type { PublicJwk, SigningKey } from "../../shared/signatures/types.js";
@@ -17,6 +17,8 @@ export interface TestOrg {
 
 export interface TestHub {
   hub: LocalHub;
+  /** The administrator's key (a test hub always has one). */
+  adminKey: SigningKey;
   admin: Transport;
   /** Onboards an organisation through the admin API and answers a client signing as it. */
   onboard(
@@ -38,9 +40,11 @@ export async function startTestHub(
   });
   const clientFor = (id: string, key: SigningKey) =>
     new Transport({ baseUrl: hub.url, orgId: id, key, audience: hub.deps.audience, retries: 1 });
-  const admin = clientFor("hub-admin", hub.adminKey);
+  const adminKey = adminKeyOf(hub);
+  const admin = clientFor("hub-admin", adminKey);
   return {
     hub,
+    adminKey,
     admin,
     clientFor,
     onboard: async (id, org = {}) => {

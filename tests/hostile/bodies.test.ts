@@ -25,7 +25,7 @@ let routes: BodyRoute[];
 
 beforeAll(async () => {
   h = await Harness.start();
-  const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+  const admin = { id: "hub-admin", key: h.t.adminKey };
   const { publisher, screener, subscriber } = h.orgs;
   const ownBulletin = () => h.fixtures.bulletinIds[2] as string;
   routes = [

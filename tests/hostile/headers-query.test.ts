@@ -249,7 +249,7 @@ describe("hostile paths and methods", () => {
         async (segment, template) => {
           const admin = template.startsWith("/v1/admin");
           const org = admin
-            ? { id: "hub-admin", key: h.t.hub.adminKey }
+            ? { id: "hub-admin", key: h.t.adminKey }
             : template.includes("subscriptions")
               ? h.orgs.subscriber
               : h.orgs.screener;
@@ -271,7 +271,7 @@ describe("ids past DynamoDB's key bounds", () => {
   it("answers 404, as for any missing resource, not 500", async () => {
     // Path ids reached the table as keys unchecked: a subscription id over 1,020 bytes or
     // an organisation id over 2,044 made GetItem fail with a ValidationException.
-    const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+    const admin = { id: "hub-admin", key: h.t.adminKey };
     const long = "A".repeat(2100);
     const cases: [Pick<TestOrg, "id" | "key">, string, string, string?][] = [
       [h.orgs.subscriber, "GET", `/v1/subscriptions/${long}`],

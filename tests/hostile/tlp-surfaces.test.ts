@@ -81,7 +81,7 @@ beforeAll(async () => {
     parties.set(id, party);
   }
   parties.set("hub-admin", {
-    org: { id: "hub-admin", key: t.hub.adminKey, publicJwk: undefined as never, client: t.admin },
+    org: { id: "hub-admin", key: t.adminKey, publicJwk: undefined as never, client: t.admin },
     model: { id: "hub-admin", groups: [], admin: true },
     cursor: "",
   });

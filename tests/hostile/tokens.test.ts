@@ -8,6 +8,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
+import { TOKEN_REFUSALS, type TokenRefusal } from "../../shared/signatures/errors.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { REQUEST_TOKEN_TYP } from "../../shared/signatures/request-token.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
@@ -24,6 +25,7 @@ import {
   unsigned,
 } from "../helpers/forge.js";
 import type { TestOrg } from "../helpers/hub.js";
+import type { RawAnswer } from "../helpers/raw-http.js";
 import { Harness, runs } from "./harness.js";
 
 interface Target {
@@ -42,7 +44,7 @@ let targets: Target[];
 beforeAll(async () => {
   h = await Harness.start();
   const { publisher, screener, subscriber } = h.orgs;
-  const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+  const admin = { id: "hub-admin", key: h.t.adminKey };
   targets = [
     { org: publisher, method: "GET", path: "/v1/me", body: async () => undefined },
     { org: screener, method: "GET", path: "/v1/bulletins?limit=5", body: async () => undefined },
@@ -315,6 +317,33 @@ const forgery: fc.Arbitrary<Forgery> = fc.oneof(
   fc.record({ kind: fc.constant("other-org" as const), sameKid: fc.boolean() }),
 );
 
+/**
+ * The 401 `code` each kind of forgery must get, where the kind decides it (DESIGN
+ * §15); the others (a flipped bit, a spliced token, a wrong claim) may fail any check.
+ */
+const REFUSAL_OF_FORGERY: Partial<Record<Forgery["kind"], TokenRefusal>> = {
+  random: "token_malformed",
+  member: "token_malformed",
+  duplicate: "token_malformed",
+  typ: "token_malformed",
+  huge: "token_malformed",
+  "other-org": "credentials_rejected",
+};
+
+/** A 401 body names one of the §15 codes (the `expected` one when given), never more. */
+function expectRefusal(answer: RawAnswer, expected?: TokenRefusal): void {
+  const body = answer.json as { code?: unknown; detail?: unknown };
+  expect(TOKEN_REFUSALS).toContain(body.code);
+  if (expected !== undefined) expect(body.code).toBe(expected);
+  if (body.code === "credentials_rejected") {
+    credentialsRejectedDetail ??= body.detail;
+    expect(body.detail).toBe(credentialsRejectedDetail);
+  }
+}
+
+/** The one detail every `credentials_rejected` carries, learnt from the first one seen. */
+let credentialsRejectedDetail: unknown;
+
 /** The Authorization value for `target`, forged as `f`. */
 async function forge(f: Forgery, target: Target, body: string | undefined): Promise<string> {
   const audience = h.t.hub.deps.audience;
@@ -439,7 +468,7 @@ describe("hostile request tokens", () => {
         const authorization = await forge(f, target, body);
         const headers: [string, string][] = [["authorization", authorization]];
         if (body !== undefined) headers.push(["content-type", "application/json"]);
-        await h.probe(
+        const answer = await h.probe(
           `token:${f.kind}`,
           {
             method: target.method,
@@ -449,6 +478,7 @@ describe("hostile request tokens", () => {
           },
           { forged: true, expect: [401] },
         );
+        expectRefusal(answer, REFUSAL_OF_FORGERY[f.kind]);
       }),
       { numRuns: runs(200) },
     );
@@ -474,7 +504,8 @@ describe("hostile request tokens", () => {
           readOnly: true,
           expect: [200],
         });
-        await h.probe("token:replay", request, { forged: true, expect: [401] });
+        const replay = await h.probe("token:replay", request, { forged: true, expect: [401] });
+        expectRefusal(replay, "token_replayed");
       }),
       { numRuns: runs(20) },
     );
@@ -482,7 +513,7 @@ describe("hostile request tokens", () => {
 
   it("refuses tokens of a suspended organisation and of a revoked key", async () => {
     // Prepare: an organisation with two keys, one of them revoked; the victim suspended.
-    const admin = { id: "hub-admin", key: h.t.hub.adminKey };
+    const admin = { id: "hub-admin", key: h.t.adminKey };
     const [kept, revoked] = await Promise.all([
       generateSigningKey("Ed25519"),
       generateSigningKey("ES256"),
@@ -525,11 +556,13 @@ describe("hostile request tokens", () => {
         async (path, suspended) => {
           const org = suspended ? h.orgs.victim : { id: "rotating", key: revoked.signingKey };
           const { authorization } = await h.sign(org, "GET", path);
-          await h.probe(
+          const answer = await h.probe(
             suspended ? "token:suspended-org" : "token:revoked-key",
             { method: "GET", path, headers: [["authorization", authorization]] },
             { forged: true, expect: [401] },
           );
+          // A suspended organisation and a revoked key read exactly like an unknown one.
+          expectRefusal(answer, "credentials_rejected");
         },
       ),
       { numRuns: runs(20) },

@@ -5,6 +5,8 @@
  */
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signKeyProof } from "../../shared/signatures/key-proof.js";
+import { generateSigningKey, publicJwkOf } from "../../shared/signatures/keys.js";
 import { signRequestToken } from "../../shared/signatures/request-token.js";
 import type { SigningKey } from "../../shared/signatures/types.js";
 import { countDynamoRequests } from "../helpers/dynamo-requests.js";
@@ -48,13 +50,14 @@ describe("authentication and the order of checks over HTTP", () => {
   }
 
   it.each([
-    ["no Authorization header", async () => null],
-    ["another scheme", async () => `Basic ${b64("binance:secret")}`],
-    ["garbage", async () => "Bearer not-a-token"],
+    ["no Authorization header", async () => null, "token_malformed"],
+    ["another scheme", async () => `Basic ${b64("binance:secret")}`, "token_malformed"],
+    ["garbage", async () => "Bearer not-a-token", "token_malformed"],
     [
       "alg none",
       async () =>
         `Bearer ${b64({ alg: "none", typ: "cordon-req+jwt", kid: "k" })}.${b64({ iss: "binance" })}.`,
+      "token_malformed",
     ],
     [
       "wrong typ",
@@ -64,27 +67,104 @@ describe("authentication and the order of checks over HTTP", () => {
           (_m, h: string) =>
             `Bearer ${b64({ ...JSON.parse(Buffer.from(h, "base64url").toString()), typ: "JWT" })}`,
         ),
+      "token_malformed",
     ],
-    ["wrong audience", async () => `Bearer ${await token({ aud: "cordon-staging" })}`],
-    ["expired", async () => `Bearer ${await token({ now: new Date(Date.now() - 10 * 60_000) })}`],
+    [
+      "wrong audience",
+      async () => `Bearer ${await token({ aud: "cordon-staging" })}`,
+      "audience_mismatch",
+    ],
+    [
+      "expired",
+      async () => `Bearer ${await token({ now: new Date(Date.now() - 10 * 60_000) })}`,
+      "token_expired",
+    ],
     [
       "issued in the future",
       async () => `Bearer ${await token({ now: new Date(Date.now() + 10 * 60_000) })}`,
+      "token_not_yet_valid",
     ],
-    ["for another method", async () => `Bearer ${await token({ method: "DELETE" })}`],
-    ["for another path", async () => `Bearer ${await token({ pathAndQuery: "/v1/me?x=1" })}`],
-    ["over a body that was not sent", async () => `Bearer ${await token({ body: "{}" })}`],
-    ["by an unknown issuer", async () => `Bearer ${await token({ iss: "nobody" })}`],
-  ])("refuses a token %s with 401 problem+json and writes nothing", async (_label, make) => {
-    const response = await refused(await make());
-    expect(response.status).toBe(401);
-    expect(response.headers.get("content-type")).toBe("application/problem+json");
-    expect(response.body).toEqual({
-      type: expect.stringContaining("unauthenticated"),
-      title: "Unauthenticated",
-      status: 401,
-      detail: "The request token is missing or not valid.",
+    [
+      "for another method",
+      async () => `Bearer ${await token({ method: "DELETE" })}`,
+      "request_binding_mismatch",
+    ],
+    [
+      "for another path",
+      async () => `Bearer ${await token({ pathAndQuery: "/v1/me?x=1" })}`,
+      "request_binding_mismatch",
+    ],
+    [
+      "over a body that was not sent",
+      async () => `Bearer ${await token({ body: "{}" })}`,
+      "request_binding_mismatch",
+    ],
+    [
+      "by an unknown issuer",
+      async () => `Bearer ${await token({ iss: "nobody" })}`,
+      "credentials_rejected",
+    ],
+  ])(
+    "refuses a token %s with 401 problem+json, says why, and writes nothing",
+    async (_label, make, code) => {
+      const response = await refused(await make());
+      expect(response.status).toBe(401);
+      expect(response.headers.get("content-type")).toBe("application/problem+json");
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="cordon"');
+      expect(Date.parse(response.headers.get("date") ?? "")).toBeGreaterThan(0);
+      expect(response.body).toEqual({
+        type: expect.stringContaining("unauthenticated"),
+        title: "Unauthenticated",
+        status: 401,
+        detail: expect.any(String),
+        code,
+      });
+    },
+  );
+
+  it("says the same for an unknown organisation, an unknown key, a revoked key, a suspended organisation and a bad signature", async () => {
+    // Prepare
+    const other = await t.onboard("okx", { roles: ["screen"] });
+    const spare = await generateSigningKey("Ed25519");
+    const revoked = await t.onboard("bybit", { roles: ["screen"] });
+    const { signingKey: second } = await generateSigningKey("Ed25519");
+    await revoked.client.call("POST", "/v1/keys", {
+      body: {
+        jwk: publicJwkOf(second.privateJwk),
+        proof: await signKeyProof({ iss: "bybit", key: second }),
+      },
     });
+    await t.clientFor("bybit", second).call("DELETE", `/v1/keys/${revoked.key.kid}`);
+    const suspended = await t.onboard("htx", { roles: ["screen"] });
+    await t.admin.call("PATCH", "/v1/admin/orgs/htx", { body: { status: "suspended" } });
+    const forged = (await token({ iss: "okx" }, other.key)).replace(
+      /\.[^.]+$/,
+      `.${"A".repeat(86)}`,
+    );
+    // Act
+    const bodies = [];
+    for (const authorization of [
+      `Bearer ${await token({ iss: "nobody" })}`,
+      `Bearer ${await token({ iss: "okx" }, spare.signingKey)}`,
+      `Bearer ${await token({ iss: "bybit" }, revoked.key)}`,
+      `Bearer ${await token({ iss: "htx" }, suspended.key)}`,
+      `Bearer ${forged}`,
+    ]) {
+      const response = await refused(authorization);
+      expect(response.status).toBe(401);
+      bodies.push(response.text);
+    }
+    // Assess
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0] ?? "")).toMatchObject({ code: "credentials_rejected" });
+  });
+
+  it("tells a client whose clock is 90 s ahead the hub's time", async () => {
+    const response = await refused(`Bearer ${await token({ now: new Date(Date.now() + 90_000) })}`);
+    expect(response.body).toMatchObject({ code: "token_not_yet_valid" });
+    const hubTime = Date.parse(response.headers.get("date") ?? "");
+    expect(Math.abs(hubTime - Date.now())).toBeLessThan(30_000);
+    expect((response.body as { detail: string }).detail).toContain("clock");
   });
 
   it("refuses HS256 signed with the public key's bytes", async () => {

@@ -86,16 +86,20 @@ describe("the change log on DynamoDB", () => {
     const payload = bulletinPayload("trm");
     expect((await publish(trm, payload)).status).toBe(201);
     const revokedAt = new Date().toISOString();
-    expect(
-      await deps.store.changes.commitRevocation(
-        payload.id,
-        "trm",
-        { reason: "r", revoked_at: revokedAt },
-        revokedAt,
-      ),
-    ).toBe(true);
+    // Due much later, so the sweeper leaves it to this test.
+    const due = new Date(Date.now() + 3_600_000).toISOString();
+    const revocation = { reason: "r", revoked_at: revokedAt };
+    expect(await deps.store.changes.commitRevocation(payload.id, "trm", revocation, due)).toBe(
+      true,
+    );
     // A driver claims the next place for the revocation, then dies before its log entry.
-    const tail = (await deps.store.changes.lastChange())?.seq ?? -1;
+    const last = await deps.store.changes.lastChange();
+    const tail = last?.seq ?? -1;
+    const at = nextInstant(new Date(), last?.at);
+    const receipt = await signChangeReceipt(
+      { id: payload.id, issuer: "trm", kind: "revoked", seq: tail + 1, at },
+      deps.hubKeys.current,
+    );
     const documents = DynamoDBDocumentClient.from(hub.hub.dynamoClient);
     await documents.send(
       new UpdateCommand({
@@ -104,11 +108,7 @@ describe("the change log on DynamoDB", () => {
         UpdateExpression:
           "SET changes.revoked.seq = :seq, changes.revoked.#at = :at, changes.revoked.receipt = :r",
         ExpressionAttributeNames: { "#at": "at" },
-        ExpressionAttributeValues: {
-          ":seq": tail + 1,
-          ":at": "2026-01-01T00:00:00.000000Z",
-          ":r": "x.y.z",
-        },
+        ExpressionAttributeValues: { ":seq": tail + 1, ":at": at, ":r": receipt },
       }),
     );
     // Another change takes that place; then the revocation is driven again.

@@ -1,8 +1,11 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { LocalHubError } from "../../local/errors.js";
+import { startLocalHub } from "../../local/hub.js";
 import { startTestHub } from "../helpers/hub.js";
+import { cordon } from "../unit/cli/memory-io.js";
 
 describe("the local hub's data folder", () => {
   const dirs: string[] = [];
@@ -50,5 +53,89 @@ describe("the local hub's data folder", () => {
       d: expect.any(String),
     });
     await hub.stop();
+  });
+});
+
+describe("a lost admin key and a second hub on one folder or port", () => {
+  const dirs: string[] = [];
+  const newDir = async (name: string) => {
+    const dir = await mkdtemp(join(tmpdir(), `cordon-${name}-`));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(async () => {
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  it("starts without a lost admin.jwk, never makes a new one, and recovers through the data folder", async () => {
+    // Prepare: a hub whose admin key file is then lost.
+    const dataDir = await newDir("lost-admin");
+    const first = await startTestHub({ dataDir, inMemory: false });
+    const oldKey = first.adminKey;
+    await first.hub.stop();
+    await unlink(join(dataDir, "admin.jwk"));
+    // Act 1: it starts, says how to recover, and writes no key.
+    const orphan = await startLocalHub({ dataDir });
+    // Assess 1
+    expect(orphan.adminKey).toBeUndefined();
+    expect(orphan.adminNotice?.text).toContain(`cordon admin recover --data-dir ${dataDir}`);
+    await expect(stat(join(dataDir, "admin.jwk"))).rejects.toThrow("ENOENT");
+    await orphan.stop();
+    // Act 2: the operator recovers, and starts the hub again.
+    const recover = await cordon(["admin", "recover", "--data-dir", dataDir]);
+    const again = await cordon(["admin", "recover", "--data-dir", dataDir]);
+    const recovered = await startTestHub({ dataDir, inMemory: false });
+    // Assess 2: the new key works, the lost one is revoked, the recovery applied once.
+    expect(recover.code, recover.stderr).toBe(0);
+    expect(recover.stdout).toContain("restart the hub");
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("admin.jwk exists");
+    expect(recovered.hub.adminNotice?.text).toContain(`revoked its other keys (${oldKey.kid})`);
+    expect((await recovered.admin.raw("GET", "/v1/me")).status).toBe(200);
+    const lost = recovered.clientFor("hub-admin", oldKey);
+    expect((await lost.raw("GET", "/v1/me")).body).toMatchObject({ code: "credentials_rejected" });
+    await recovered.stop();
+    const fourth = await startLocalHub({ dataDir });
+    expect(fourth.adminNotice).toBeUndefined();
+    await fourth.stop();
+  });
+
+  it("refuses a second hub on the same data folder with a sentence, and takes over a dead hub's lock", async () => {
+    // Prepare
+    const dataDir = await newDir("locked");
+    const running = await startLocalHub({ dataDir, inMemory: true });
+    // Act
+    const second = await startLocalHub({ dataDir, inMemory: true }).catch((error) => error);
+    await running.stop();
+    await writeFile(join(dataDir, "hub.lock"), JSON.stringify({ pid: 2 ** 22 + 17, port: 1 }));
+    const afterCrash = await startLocalHub({ dataDir, inMemory: true });
+    // Assess
+    expect(second).toBeInstanceOf(LocalHubError);
+    expect(second).toMatchObject({ code: "ERR_DATA_DIR_IN_USE" });
+    expect(second.message).toContain(
+      `Another hub (process ${process.pid}) is running on the data folder ${dataDir} on ${running.url}`,
+    );
+    expect(second.message).toContain("CORDON_DATA_DIR=");
+    expect(afterCrash.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await afterCrash.stop();
+    await expect(stat(join(dataDir, "hub.lock"))).rejects.toThrow("ENOENT");
+  });
+
+  it("refuses a port in use with a sentence, and leaves its own folder unlocked", async () => {
+    // Prepare
+    const running = await startLocalHub({ dataDir: await newDir("port-a"), inMemory: true });
+    const otherDir = await newDir("port-b");
+    // Act
+    const second = await startLocalHub({
+      dataDir: otherDir,
+      port: running.port,
+      inMemory: true,
+    }).catch((error) => error);
+    await running.stop();
+    // Assess
+    expect(second).toMatchObject({ code: "ERR_PORT_IN_USE" });
+    expect(second.message).toContain(`Port ${running.port} on 127.0.0.1 is in use`);
+    expect(second.message).toContain("PORT=");
+    await expect(stat(join(otherDir, "hub.lock"))).rejects.toThrow("ENOENT");
   });
 });

@@ -68,7 +68,7 @@ describe("TLP × relationship on every surface", () => {
     orgs.set("outsider", await t.onboard("outsider", { roles: ["screen", "publish"] }));
     orgs.set("admin", {
       id: "hub-admin",
-      key: t.hub.adminKey,
+      key: t.adminKey,
       publicJwk: undefined as never,
       client: t.admin,
     });

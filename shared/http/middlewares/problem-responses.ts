@@ -25,6 +25,7 @@ export function problemResponses(logger: Logger): ApiMiddleware {
         logger.info("request refused", {
           requestId: request.context.awsRequestId,
           code: request.error.code,
+          refusal: request.error.reasonCode,
           reason: request.error.reason,
         });
       }

@@ -12,6 +12,7 @@ import { AddKeySchema, CreateOrgSchema, PatchOrgSchema } from "../../orgs/schema
 import {
   AddedKeySchema,
   OrgJwksSchema,
+  OrgListSchema,
   OrgViewSchema,
   toOrgJwks,
   toOrgView,
@@ -57,6 +58,19 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       handle: async ({ body }) => {
         const org = await createOrganisation(deps, parseOrThrow(CreateOrgSchema, body));
         return { status: 201, body: toOrgView(org) };
+      },
+    },
+    {
+      method: "GET",
+      path: "/v1/admin/orgs",
+      doc: { summary: "List every organisation, by id (admin)", responses: { 200: OrgListSchema } },
+      auth: "caller",
+      role: "admin",
+      body: "none",
+      handle: async () => {
+        const orgs = await deps.store.orgs.listOrgs();
+        const items = orgs.map(toOrgView).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        return { status: 200, body: { items } };
       },
     },
     {

@@ -23,9 +23,17 @@ function screeningHub(status = 200): typeof fetch {
           type: "https://cordon.dev/problems/unauthenticated",
           title: "Unauthenticated",
           status,
-          detail: "The request token is missing or not valid.",
+          detail: "The token was issued in the future.",
+          code: "token_not_yet_valid",
         }),
-        { status, headers: { "content-type": "application/problem+json" } },
+        {
+          status,
+          headers: {
+            "content-type": "application/problem+json",
+            // The hub's clock is 90 s behind this machine's.
+            date: new Date(Date.now() - 90_000).toUTCString(),
+          },
+        },
       );
     }
     const { indicators } = JSON.parse(Buffer.from(init?.body as Uint8Array).toString()) as {
@@ -166,12 +174,19 @@ describe("the cordon program", () => {
     );
     const csv = await cordon(["screen", file, "--output", "csv"], { env, fetch: screeningHub() });
     expect(csv.code).toBe(1);
-    expect(csv.stdout.split("\n")[0]).toBe(
+    expect(csv.stdout.split("\n").slice(0, 2)).toEqual([
+      "customer,chain,address,normalised,status,match_count,bulletins,categories,error",
+      `"Doe, J.",tron,${TRON},tron:${TRON.toLowerCase()},hit,1,01JDX3Q8Z6V2M4N5P6R7S8T9VW,terrorist_financing,`,
+    ]);
+    const lines = await cordon(["screen", "-", "--output", "csv"], {
+      env,
+      fetch: screeningHub(),
+      stdin: `tron:${TRON}\n`,
+    });
+    expect(lines.stdout.split("\n").slice(0, 2)).toEqual([
       "line,input,normalised,status,match_count,bulletins,categories,error",
-    );
-    expect(csv.stdout).toContain(
-      `2,tron:${TRON},tron:${TRON.toLowerCase()},hit,1,01JDX3Q8Z6V2M4N5P6R7S8T9VW,terrorist_financing,`,
-    );
+      `1,tron:${TRON},tron:${TRON.toLowerCase()},hit,1,01JDX3Q8Z6V2M4N5P6R7S8T9VW,terrorist_financing,`,
+    ]);
     const json = await cordon(["--json", "screen", file], { env, fetch: screeningHub() });
     const parsed = JSON.parse(json.stdout) as {
       summary: { hits: number };
@@ -184,15 +199,51 @@ describe("the cordon program", () => {
     ]);
   });
 
-  it("prints the hub's problem and exits 2 when it refuses", async () => {
+  it("screen keeps a semicolon table's columns and separator, and adds the results", async () => {
+    const file = join(dir, "export.csv");
+    await writeFile(
+      file,
+      `\uFEFFcustomer_id;address;status;amount\r\nC-1001;${TRON};open;1250,00\r\nC-1002;TXYZ;open;3,5\r\n`,
+    );
+    const csv = await cordon(["screen", file, "--chain", "tron", "--output", "csv"], {
+      env,
+      fetch: screeningHub(),
+    });
+    expect(csv.code).toBe(1);
+    expect(csv.stdout.split("\n").slice(0, 3)).toEqual([
+      "customer_id;address;status;amount;normalised;cordon_status;match_count;bulletins;categories;error",
+      `C-1001;${TRON};open;1250,00;tron:${TRON.toLowerCase()};hit;1;01JDX3Q8Z6V2M4N5P6R7S8T9VW;terrorist_financing;`,
+      "C-1002;TXYZ;open;3,5;;invalid;0;;;Not a Tron address: it decodes to 3 bytes, not 25.",
+    ]);
+  });
+
+  it("screens an empty file as 0 screened, exit 0 (2 with --fail-if-empty), without asking the hub", async () => {
+    const file = join(dir, "quiet-day.csv");
+    await writeFile(file, "customer_id,chain,address\n");
+    const refuse = (() => {
+      throw new Error("the hub was asked");
+    }) as unknown as typeof fetch;
+    const quiet = await cordon(["screen", file], { env, fetch: refuse });
+    const strict = await cordon(["screen", file, "--fail-if-empty"], { env, fetch: refuse });
+    expect([quiet.code, quiet.stdout.trim()]).toEqual([
+      0,
+      "Screened 0: 0 hits, 0 invalid, 0 clean.",
+    ]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain("holds nothing to screen");
+  });
+
+  it("prints the hub's problem, its reason and what to do, and exits 2 when it refuses", async () => {
     const run = await cordon(["screen", "-"], {
       env,
       fetch: screeningHub(401),
       stdin: `tron:${TRON}\n`,
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("Unauthenticated (HTTP 401)");
-    expect(run.stderr).toContain("The request token is missing or not valid.");
+    expect(run.stderr).toContain("Unauthenticated (HTTP 401, token_not_yet_valid)");
+    expect(run.stderr).toContain("The token was issued in the future.");
+    expect(run.stderr).toMatch(/this machine's clock is (8[89]|9[0-2]) s ahead of it/);
+    expect(run.stderr).toContain("Set this machine's clock right");
   });
 
   it("says so when the hub cannot be reached", async () => {

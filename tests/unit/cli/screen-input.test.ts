@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ScreenRow, screenExitCode, toRows } from "../../../cli/commands/screening.js";
-import { parseCsv, parseLine, parseScreenInput } from "../../../cli/screen-input.js";
+import { parseLine, parseScreenInput } from "../../../cli/screen-input.js";
 import { checkIndicator } from "../../../shared/indicators/indicator.js";
 
 const TRON = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
@@ -21,7 +21,7 @@ describe("parseScreenInput, one per line", () => {
       "x:@someone",
     ].join("\n");
     // Act
-    const entries = parseScreenInput(text);
+    const entries = parseScreenInput(text).entries;
     // Assess
     expect(entries.map((e) => e.indicator)).toEqual([
       { type: "crypto_address", chain: "tron", address: TRON },
@@ -37,7 +37,7 @@ describe("parseScreenInput, one per line", () => {
   });
 
   it("skips blank lines, comments and a BOM, and keeps line numbers; handles CRLF", () => {
-    const entries = parseScreenInput(
+    const { entries } = parseScreenInput(
       `\uFEFF# deposits of 25 Nov\r\n\r\ntron:${TRON}\r\n  \r\n# end\r\nethereum:${ETH}\r\n`,
     );
     expect(entries.map((e) => [e.line, e.text])).toEqual([
@@ -47,22 +47,35 @@ describe("parseScreenInput, one per line", () => {
   });
 
   it("takes bare addresses on the default chain, and says so when there is none", () => {
-    expect(parseScreenInput(TRON, { defaultChain: "tron" })[0]?.indicator).toEqual({
+    expect(parseScreenInput(TRON, { defaultChain: "tron" }).entries[0]?.indicator).toEqual({
       type: "crypto_address",
       chain: "tron",
       address: TRON,
     });
-    expect(parseScreenInput(TRON)[0]?.error?.code).toBe("ERR_SCREEN_NO_CHAIN");
+    expect(parseScreenInput(TRON).entries[0]?.error?.code).toBe("ERR_SCREEN_NO_CHAIN");
     // An explicit chain wins over the default.
     expect(
-      parseScreenInput(`ethereum:${ETH}`, { defaultChain: "tron" })[0]?.indicator,
+      parseScreenInput(`ethereum:${ETH}`, { defaultChain: "tron" }).entries[0]?.indicator,
     ).toMatchObject({
       chain: "ethereum",
     });
   });
 
-  it("reports a misspelt chain instead of screening something else", () => {
-    expect(parseLine(`etherum:${ETH}`).error?.code).toBe("ERR_INDICATOR_UNKNOWN_CHAIN");
+  it("reports a misspelt chain, listing the chains, instead of screening something else", () => {
+    const { error } = parseLine(`etherum:${ETH}`);
+    expect(error?.code).toBe("ERR_INDICATOR_UNKNOWN_CHAIN");
+    expect(error?.message).toBe(
+      'Unknown chain "etherum"; the chains are bitcoin, ethereum, bsc, polygon, arbitrum, optimism, base, avalanche, tron, litecoin, solana.',
+    );
+  });
+
+  it("reads chain;address and chain<TAB>address lines too", () => {
+    expect(
+      parseScreenInput(`tron;${TRON}\nethereum\t${ETH}`).entries.map((e) => e.indicator),
+    ).toEqual([
+      { type: "crypto_address", chain: "tron", address: TRON },
+      { type: "crypto_address", chain: "ethereum", address: ETH },
+    ]);
   });
 });
 
@@ -76,7 +89,8 @@ describe("parseScreenInput, CSV", () => {
       "c4,@example_channel,,telegram_channel,0",
       ",,,,",
     ].join("\n");
-    const entries = parseScreenInput(csv);
+    const { entries, columns } = parseScreenInput(csv);
+    expect(columns).toEqual(["customer", "Address", "CHAIN", "type", "amount"]);
     expect(entries.map((e) => [e.line, e.indicator])).toEqual([
       [2, { type: "crypto_address", chain: "tron", address: TRON }],
       [3, { type: "crypto_address", chain: "ethereum", address: ETH }],
@@ -86,15 +100,40 @@ describe("parseScreenInput, CSV", () => {
   });
 
   it("fills an empty chain cell from the default chain", () => {
-    const entries = parseScreenInput(`chain,address\n,${TRON}\n`, { defaultChain: "tron" });
+    const { entries } = parseScreenInput(`chain,address\n,${TRON}\n`, { defaultChain: "tron" });
     expect(entries[0]?.indicator).toEqual({ type: "crypto_address", chain: "tron", address: TRON });
   });
 
-  it("parses RFC 4180 quoting, including line breaks inside quotes", () => {
-    expect(parseCsv('a,"b ""q"", c","multi\nline"\nd,e,f')).toEqual([
-      { line: 1, cells: ["a", 'b "q", c', "multi\nline"] },
-      { line: 3, cells: ["d", "e", "f"] },
+  it.each([
+    ["semicolons", ";"],
+    ["tabs", "\t"],
+  ])("detects a table separated by %s, with a BOM, CRLF and quoted line breaks", (_name, sep) => {
+    const csv = `\uFEFFcustomer_id${sep}chain${sep}address${sep}amount\r\nC-1${sep}tron${sep}${TRON}${sep}"1,250.00"\r\n\r\nC-2${sep}"ethe\nreum"${sep}${ETH}${sep}3\r\nC-3${sep}ethereum${sep}${ETH}${sep}3,5\r\n`;
+    const { entries, columns, delimiter } = parseScreenInput(csv);
+    expect(delimiter).toBe(sep);
+    expect(columns).toEqual(["customer_id", "chain", "address", "amount"]);
+    expect(entries.map((e) => [e.line, e.cells?.[0], e.indicator?.chain ?? e.error?.code])).toEqual(
+      [
+        [2, "C-1", "tron"],
+        [4, "C-2", "ERR_INDICATOR_UNKNOWN_CHAIN"],
+        [6, "C-3", "ethereum"],
+      ],
+    );
+    expect(entries[0]?.cells?.[3]).toBe("1,250.00");
+  });
+
+  it("takes a header naming only an address column as a header, with --chain", () => {
+    const { entries, columns } = parseScreenInput(`address\n${TRON}\n`, { defaultChain: "tron" });
+    expect(columns).toEqual(["address"]);
+    expect(entries.map((e) => [e.line, e.indicator])).toEqual([
+      [2, { type: "crypto_address", chain: "tron", address: TRON }],
     ]);
+  });
+
+  it("reads an empty file, or one of comments, as nothing to screen", () => {
+    expect(parseScreenInput("").entries).toEqual([]);
+    expect(parseScreenInput("\uFEFF# nothing today\r\n\r\n").entries).toEqual([]);
+    expect(parseScreenInput("customer_id,chain,address\n").entries).toEqual([]);
   });
 
   it("keeps every address of a generated list, in order (property)", () => {
@@ -107,7 +146,7 @@ describe("parseScreenInput, CSV", () => {
           const text = asCsv
             ? `chain,address\n${addresses.map((a) => `ethereum,0x${a}`).join("\n")}`
             : addresses.map((a) => `ethereum:0x${a}`).join("\n");
-          const entries = parseScreenInput(text);
+          const { entries } = parseScreenInput(text);
           expect(entries.map((e) => e.indicator?.address)).toEqual(addresses.map((a) => `0x${a}`));
         },
       ),
@@ -133,7 +172,7 @@ describe("screen results and exit codes", () => {
   });
 
   it("puts results back beside their lines, unreadable lines included", () => {
-    const entries = parseScreenInput(`tron:${TRON}\nnope\nethereum:${ETH}`);
+    const { entries } = parseScreenInput(`tron:${TRON}\nnope\nethereum:${ETH}`);
     const rows = toRows(entries, [
       { input: {}, normalised: `tron:${TRON}`, match_count: 2, matches: [] },
       { input: {}, normalised: `ethereum:${ETH}`, match_count: 0, matches: [] },

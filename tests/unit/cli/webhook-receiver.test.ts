@@ -1,5 +1,5 @@
 /** The loopback webhook receiver behind `cordon listen` and the demo: 2xx only when verified, de-duplication. */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -7,6 +7,7 @@ import {
   startWebhookReceiver,
   type WebhookReceiver,
 } from "../../../cli/webhook-receiver.js";
+import type { PublicJwk } from "../../../shared/signatures/types.js";
 
 const secret = `whsec_${randomBytes(32).toString("base64")}`;
 
@@ -80,5 +81,37 @@ describe("the webhook receiver", () => {
     expect(await post(signed("m1", body("sub_2")), body("sub_2"))).toBe(401);
     expect(await post(signed("m2", body("sub_1")), body("sub_1"))).toBe(204);
     expect((await fetch(`${receiver?.url}/`)).status).toBe(405);
+  });
+
+  it("starts while the hub is down, refuses until its keys can be fetched, then checks v1a", async () => {
+    // Prepare: the hub's Ed25519 key, and a hub that answers only from the second try.
+    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    const jwk = { ...publicKey.export({ format: "jwk" }), kid: "hub-1" } as PublicJwk;
+    let hubUp = false;
+    const { received, post } = await start({
+      refreshJwks: async () => {
+        if (!hubUp) throw new TypeError("fetch failed");
+        return { keys: [jwk] };
+      },
+    });
+    const withV1a = (id: string, text: string) => {
+      const headers = signed(id, text);
+      const message = `${id}.${headers["webhook-timestamp"]}.${text}`;
+      const v1a = sign(null, Buffer.from(message), privateKey).toString("base64");
+      return { ...headers, "webhook-signature": `v1a,${v1a}` };
+    };
+    // Act
+    const whileDown = await post(withV1a("m1", body()), body());
+    hubUp = true;
+    await new Promise((resolve) => setTimeout(resolve, 2_100)); // past the retry pause
+    const onceUp = await post(withV1a("m2", body()), body());
+    const forged = await post(signed("m3", body()), body());
+    // Assess
+    expect([whileDown, onceUp, forged]).toEqual([401, 204, 401]);
+    expect(received.map((w) => w.error?.code)).toEqual([
+      "ERR_WEBHOOK_KEYS",
+      undefined,
+      "ERR_WEBHOOK_V1A",
+    ]);
   });
 });

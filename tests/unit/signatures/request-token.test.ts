@@ -1,12 +1,16 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SignatureError } from "../../../shared/signatures/errors.js";
+import {
+  RequestTokenError,
+  SignatureError,
+  type TokenRefusal,
+} from "../../../shared/signatures/errors.js";
 import {
   MAX_TOKEN_LIFETIME_SECONDS,
   REQUEST_TOKEN_TYP,
   signRequestToken,
   verifyRequestToken,
 } from "../../../shared/signatures/request-token.js";
-import type { EcPublicJwk, OkpPublicJwk } from "../../../shared/signatures/types.js";
+import type { EcPublicJwk, OkpPublicJwk, PublicJwk } from "../../../shared/signatures/types.js";
 import {
   AUDIENCE,
   b64u,
@@ -615,5 +619,90 @@ describe("signRequestToken", () => {
     };
     // Act / Assess
     await expectRefusal(() => signRequestToken(input), "ERR_TOKEN_HTU");
+  });
+});
+
+describe("verifyRequestToken tells the caller which check failed (DESIGN §15)", () => {
+  async function refusal(
+    token: string | undefined,
+    options: { registered?: PublicJwk | null; fresh?: boolean; method?: string } = {},
+  ): Promise<TokenRefusal> {
+    const registered =
+      options.registered === null ? undefined : (options.registered ?? ed.publicJwk);
+    const { input, claimJti } = requestFor(
+      token,
+      registered,
+      options.method === undefined ? {} : { method: options.method },
+    );
+    if (options.fresh === false) claimJti.mockResolvedValueOnce(false);
+    const error = await caught(() => verifyRequestToken(input));
+    expect(error).toBeInstanceOf(RequestTokenError);
+    return (error as RequestTokenError).refusal;
+  }
+
+  it.each<[string, () => Promise<TokenRefusal>, TokenRefusal]>([
+    ["no token at all", () => refusal(undefined), "token_malformed"],
+    ["a token that is no JWS", () => refusal("not-a-token"), "token_malformed"],
+    [
+      "a claim missing",
+      () => refusal(tokenFor(ed.signingKey, { bsh: undefined })),
+      "token_malformed",
+    ],
+    [
+      "expired",
+      () => refusal(tokenFor(ed.signingKey, { iat: NOW_SECONDS - 400, exp: NOW_SECONDS - 100 })),
+      "token_expired",
+    ],
+    [
+      "issued in the future",
+      () => refusal(tokenFor(ed.signingKey, { iat: NOW_SECONDS + 90, exp: NOW_SECONDS + 150 })),
+      "token_not_yet_valid",
+    ],
+    [
+      "living a day",
+      () => refusal(tokenFor(ed.signingKey, { exp: NOW_SECONDS + 86_400 })),
+      "token_lifetime_too_long",
+    ],
+    [
+      "for another audience",
+      () => refusal(tokenFor(ed.signingKey, { aud: "https://staging.example" })),
+      "audience_mismatch",
+    ],
+    [
+      "for another method",
+      () => refusal(tokenFor(ed.signingKey), { method: "DELETE" }),
+      "request_binding_mismatch",
+    ],
+    [
+      "for another path",
+      () => refusal(tokenFor(ed.signingKey, { htu: "/v1/elsewhere" })),
+      "request_binding_mismatch",
+    ],
+    [
+      "over another body",
+      () => refusal(tokenFor(ed.signingKey, { bsh: "x" })),
+      "request_binding_mismatch",
+    ],
+    ["replayed", () => refusal(tokenFor(ed.signingKey), { fresh: false }), "token_replayed"],
+  ])("%s", async (_case, refuse, expected) => {
+    // Act / Assess
+    expect(await refuse()).toBe(expected);
+  });
+
+  it("one code for an unknown organisation or key, another key under the kid, and an alg that does not fit", async () => {
+    // Prepare
+    const impostor = await ed25519Key("ed-1");
+    // Act
+    const refusals = [
+      await refusal(tokenFor(ed.signingKey), { registered: null }),
+      await refusal(tokenFor(impostor.signingKey)),
+      await refusal(tokenFor(ec.signingKey), { registered: ed.publicJwk }),
+    ];
+    // Assess
+    expect(refusals).toEqual([
+      "credentials_rejected",
+      "credentials_rejected",
+      "credentials_rejected",
+    ]);
   });
 });
