@@ -2,7 +2,9 @@
  * What every answer of the hub must look like, whatever was asked (DESIGN §7, §9):
  * never a 5xx, errors as problem+json with `status` equal to the HTTP status, a 422
  * naming at least one field, a 405 with Allow, nothing in any body that betrays the
- * implementation (stack frames, file paths), and an answer within a second.
+ * implementation (stack frames, file paths), and an answer within a bound: a second,
+ * or more on a busy machine (the hostile harness calibrates it against an ordinary
+ * heavy request in the same run, so no input can make the hub pathologically slow).
  */
 import type { RawAnswer } from "./raw-http.js";
 
@@ -22,10 +24,10 @@ const LEAK_PATTERNS: readonly RegExp[] = [
 ];
 
 /** The ways `answer` breaks the contract; empty when it keeps it. */
-export function contractViolations(answer: RawAnswer): string[] {
+export function contractViolations(answer: RawAnswer, slowestMs = SLOWEST_ANSWER_MS): string[] {
   const violations: string[] = [];
   if (answer.status >= 500) violations.push(`answered ${answer.status}`);
-  if (answer.ms > SLOWEST_ANSWER_MS) violations.push(`took ${Math.round(answer.ms)} ms`);
+  if (answer.ms > slowestMs) violations.push(`took ${Math.round(answer.ms)} ms`);
   for (const pattern of LEAK_PATTERNS) {
     if (pattern.test(answer.text)) violations.push(`body matches ${pattern}: ${answer.text}`);
   }
