@@ -154,7 +154,7 @@ export function parseTilePath(path: string): TileAddress {
   const index = Number(indexText.replaceAll("x", "").replaceAll("/", ""));
   if (!Number.isSafeInteger(index) || formatTileIndex(index) !== indexText) throw refused();
   const width = widthText === undefined ? TILE_WIDTH : Number(widthText);
-  if (width >= TILE_WIDTH) throw refused();
+  if (widthText !== undefined && width >= TILE_WIDTH) throw refused();
   if (levelText === "entries") return { level: "entries", index, width };
   const level = Number(levelText);
   if (!isLevel(level)) throw refused();
