@@ -34,6 +34,8 @@ export {
   CordonApiError,
   CordonSdkError,
   InputError,
+  type LogVerificationCode,
+  LogVerificationError,
   type ProblemBody,
   type ProblemFieldError,
   type SdkErrorCode,
@@ -41,6 +43,23 @@ export {
   WebhookVerificationError,
 } from "./errors.js";
 export { loadSigningKey } from "./key-file.js";
+export {
+  type InclusionArguments,
+  type ProofHashes,
+  proveCheckpointExtends,
+  proveReceiptIncluded,
+  type ReceiptInclusion,
+  readEntries,
+  type TileSource,
+  TransparencyLog,
+  type TransparencyLogOptions,
+  type TreeHead,
+  type VerifiedCheckpoint,
+  verifiedTiles,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from "./log.js";
 export {
   type RawResponse,
   type RequestOptions,
