@@ -37,7 +37,7 @@ export type { LogVerificationCode } from "./errors.js";
 export type { TreeHead, VerifiedCheckpoint };
 export { LogVerificationError };
 
-/** Runs `action`, re-throwing the log module's errors (and network failures) as the SDK's. */
+/** Runs `action`, re-throwing the log module's errors as the SDK's. */
 async function checked<T>(action: () => Promise<T> | T): Promise<T> {
   try {
     return await action();
@@ -47,19 +47,8 @@ async function checked<T>(action: () => Promise<T> | T): Promise<T> {
 }
 
 function asSdkError(error: unknown): unknown {
-  if (error instanceof LogVerificationError) return error;
   if (error instanceof LogError) {
     return new LogVerificationError(error.code, error.message, { cause: error });
-  }
-  if (error instanceof TypeError) {
-    // fetch() rejects with a TypeError when the network fails.
-    return new LogVerificationError(
-      "ERR_LOG_FETCH",
-      `The log could not be reached: ${error.message}`,
-      {
-        cause: error,
-      },
-    );
   }
   return error;
 }
@@ -215,9 +204,14 @@ export class TransparencyLog implements TileSource {
   /** GETs `<prefix><path>`: its bytes, or `undefined` for a 404. */
   async #get(path: string, accept: string): Promise<Uint8Array | undefined> {
     return checked(async () => {
-      const response = await this.#fetch(`${this.prefix}${path}`, {
-        headers: { accept, ...this.#headers },
-      });
+      let response: Response;
+      try {
+        response = await this.#fetch(`${this.prefix}${path}`, {
+          headers: { accept, ...this.#headers },
+        });
+      } catch (cause) {
+        throw new LogError("ERR_LOG_FETCH", `GET ${path} failed: ${String(cause)}`, { cause });
+      }
       if (response.status === 404) return undefined;
       if (!response.ok) {
         throw new LogError("ERR_LOG_FETCH", `GET ${path} answered ${response.status}.`);
