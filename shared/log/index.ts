@@ -79,3 +79,11 @@ export {
   type VerifierKey,
   type WebCryptoKey,
 } from "./verifier-key.js";
+export {
+  type ExtendLogOptions,
+  type ExtendLogResult,
+  extendLog,
+  type LoggedChange,
+  type LogHead,
+  type LogStore,
+} from "./writer.js";
