@@ -278,7 +278,8 @@ describe("checkpoints (C2SP tlog-checkpoint)", () => {
     );
     const key = hubVerifierKey(origin, hubKeys.current);
     // Assess
-    expect(key).toMatch(/^hub\.example\/v1\/log\+[0-9a-f]{8}\+AQ[A-Za-z0-9+/]{42}$/);
+    expect(key).toMatch(/^hub\.example\/v1\/log\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}$/);
+    expect(parseVerifierKey(key).publicKey).toHaveLength(32);
     const opened = await openCheckpoint(note, await ed25519NoteVerifier(key));
     expect(opened.size).toBe(checkpoint.size);
   });
