@@ -88,11 +88,20 @@ export function parseCheckpoint(text: string): Checkpoint {
   return { origin, size, rootHash, extensions };
 }
 
-export async function signCheckpoint(checkpoint: Checkpoint, signer: NoteSigner): Promise<string> {
-  if (signer.name !== checkpoint.origin) {
+/**
+ * Signs a checkpoint with the log's key — or keys: during a hub key rotation it is
+ * signed by the old and the new key, so auditors who pinned either keep verifying.
+ * Every signer is named by the origin.
+ */
+export async function signCheckpoint(
+  checkpoint: Checkpoint,
+  signers: NoteSigner | readonly NoteSigner[],
+): Promise<string> {
+  const list: readonly NoteSigner[] = Array.isArray(signers) ? signers : [signers as NoteSigner];
+  if (list.some((signer) => signer.name !== checkpoint.origin)) {
     throw new LogError("ERR_LOG_SIGNER_INVALID", "The log signs with a key named by its origin.");
   }
-  return signNote(formatCheckpoint(checkpoint), [signer]);
+  return signNote(formatCheckpoint(checkpoint), list);
 }
 
 /**

@@ -223,6 +223,17 @@ describe("checkpoints (C2SP tlog-checkpoint)", () => {
     expect(Buffer.from(opened.rootHash).equals(Buffer.from(ROOT))).toBe(true);
   });
 
+  it("is signed by the old and the new key during a rotation; either verifies it", async () => {
+    const note = await signCheckpoint(checkpoint, [log.signer, other.signer]);
+    const withOther = await ed25519NoteVerifier(other.verifierKey);
+    expect((await openCheckpoint(note, verifier)).size).toBe(checkpoint.size);
+    expect((await openCheckpoint(note, withOther)).size).toBe(checkpoint.size);
+    const stranger = await generateLogKey("stranger/v1/log");
+    expect(await refusal(() => signCheckpoint(checkpoint, [log.signer, stranger.signer]))).toBe(
+      "ERR_LOG_SIGNER_INVALID",
+    );
+  });
+
   it("refuses another key, another origin, and a bad signature", async () => {
     const byOther = await signCheckpoint(checkpoint, other.signer);
     expect(await refusal(() => openCheckpoint(byOther, verifier))).toBe("ERR_LOG_NOTE_UNVERIFIED");
