@@ -1,11 +1,14 @@
 /**
  * The SDK's errors: one base class with a stable `code` that callers switch on, and a
  * subclass per kind of failure — the hub refused a request (problem+json), the caller's
- * own input is invalid before anything is sent, a webhook or a bulletin does not verify.
+ * own input is invalid before anything is sent, a webhook or a bulletin does not verify,
+ * the transparency log does not hold up.
  */
 import { TOKEN_REFUSALS, type TokenRefusal } from "../../shared/signatures/errors.js";
 
 export { TOKEN_REFUSALS, type TokenRefusal };
+
+import type { LogErrorCode } from "../../shared/log/errors.js";
 
 export interface ProblemFieldError {
   /** JSON pointer into the document the hub validated (for bulletins: the payload). */
@@ -34,7 +37,8 @@ export type SdkErrorCode =
   | ApiErrorCode
   | "ERR_INPUT_INVALID"
   | WebhookVerificationCode
-  | BulletinVerificationCode;
+  | BulletinVerificationCode
+  | LogVerificationCode;
 
 export class CordonSdkError extends Error {
   override name = "CordonSdkError";
@@ -166,6 +170,19 @@ export class BulletinVerificationError extends CordonSdkError {
   declare readonly code: BulletinVerificationCode;
 
   constructor(code: BulletinVerificationCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** The codes of {@link LogVerificationError}: the log module's own (shared/log/errors.ts). */
+export type LogVerificationCode = LogErrorCode;
+
+/** A checkpoint, proof or tile of the transparency log failed a check; `code` says which. */
+export class LogVerificationError extends CordonSdkError {
+  override name = "LogVerificationError";
+  declare readonly code: LogVerificationCode;
+
+  constructor(code: LogVerificationCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

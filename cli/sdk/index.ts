@@ -33,6 +33,8 @@ export {
   CordonApiError,
   CordonSdkError,
   InputError,
+  type LogVerificationCode,
+  LogVerificationError,
   type ProblemBody,
   type ProblemFieldError,
   type SdkErrorCode,
@@ -41,6 +43,23 @@ export {
   type WebhookVerificationCode,
   WebhookVerificationError,
 } from "./errors.js";
+export {
+  type InclusionArguments,
+  type ProofHashes,
+  proveCheckpointExtends,
+  proveReceiptIncluded,
+  type ReceiptInclusion,
+  readEntries,
+  type TileSource,
+  TransparencyLog,
+  type TransparencyLogOptions,
+  type TreeHead,
+  type VerifiedCheckpoint,
+  verifiedTiles,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+} from "./log.js";
 export {
   type RawResponse,
   type RequestOptions,
