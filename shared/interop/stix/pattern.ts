@@ -55,6 +55,8 @@ function tokenize(pattern: string): Token[] {
     } else if (char === "[" || char === "]" || char === "(" || char === ")" || char === "=") {
       tokens.push({ kind: "punct", text: char, at });
       at += 1;
+    } else if (char === "!" || char === "<" || char === ">") {
+      throw new PatternError("Only equality (=) comparisons are read.", at);
     } else if (char === "'") {
       let text = "";
       let end = at + 1;
@@ -109,7 +111,6 @@ function unsupportedWord(word: string): string {
   if (/^(WITHIN|REPEATS|START|STOP|FOLLOWEDBY|TIMES|SECONDS)$/.test(word)) {
     return `${word} is not supported: qualifiers and FOLLOWEDBY are not read.`;
   }
-  if (/^(!=|<|>)/.test(word)) return "Only equality (=) comparisons are read.";
   if (/^[tbh]'/.test(word) || /^[0-9-]/.test(word) || word === "true" || word === "false") {
     return "Only string constants are read.";
   }
