@@ -111,6 +111,25 @@ export interface PublishResult {
 /** A feed item or webhook `data`: the full bulletin, or only a notice for TLP:RED. */
 export type SharedBulletin = BulletinView | RedNotice;
 
+/**
+ * The change a feed item reports (DESIGN §10). Optional until the hub sends it: code
+ * that needs a bulletin's history reads it when present and falls back otherwise.
+ */
+export interface FeedChange {
+  seq: number;
+  kind: "published" | "revoked" | "superseded";
+  /** RFC 3339 with microseconds, when the hub committed the change. */
+  at: string;
+  /** The change's hub receipt. */
+  receipt: string;
+}
+
+/**
+ * A feed item with what DESIGN §10 adds to it: the `change` it reports, and (not yet
+ * in DESIGN; read when present) the publisher's display name.
+ */
+export type FeedItem = SharedBulletin & { change?: FeedChange; issuer_name?: string };
+
 /** True when a feed item or webhook `data` carries the content (not a TLP:RED notice). */
 export function hasContent(item: SharedBulletin): item is BulletinView {
   return "bulletin" in item;
