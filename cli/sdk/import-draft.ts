@@ -6,7 +6,7 @@
  * Nothing is dropped silently; the draft is checked by `completeBulletin` as any
  * other before it is signed.
  */
-import { CATEGORIES, type Category, MAX_INDICATORS } from "../../shared/bulletins/schema.js";
+import type { Category } from "../../shared/bulletins/schema.js";
 import type { Indicator } from "../../shared/indicators/types.js";
 import type { BulletinDraft } from "./types.js";
 
@@ -32,6 +32,23 @@ export interface ImportOptions {
   overrides?: Partial<Omit<BulletinDraft, "indicators">>;
 }
 
+/**
+ * The bulletin schema's limits and categories, restated: its module reaches
+ * `node:crypto` (through the organisation schema), and the importers must run in a
+ * browser. The types below make the compiler refuse any drift from the schema.
+ */
+const MAX_INDICATORS: typeof import("../../shared/bulletins/schema.js").MAX_INDICATORS = 1000;
+const CATEGORY_NAMES: Readonly<Record<Category, true>> = {
+  terrorist_financing: true,
+  sanctions: true,
+  ransomware: true,
+  scam: true,
+  hack_theft: true,
+  darknet_market: true,
+  fraud: true,
+  csam: true,
+  other: true,
+};
 const MAX_REFERENCES = 50;
 const MAX_REFERENCE_LENGTH = 256;
 
@@ -43,7 +60,7 @@ export function pointerSegment(segment: string | number): string {
 /** A Cordon category from a label or tag value (`terrorist-financing` too), if it is one. */
 export function categoryNamed(value: string): Category | undefined {
   const name = value.trim().toLowerCase().replace(/-/g, "_");
-  return (CATEGORIES as readonly string[]).includes(name) ? (name as Category) : undefined;
+  return Object.hasOwn(CATEGORY_NAMES, name) ? (name as Category) : undefined;
 }
 
 /** Collects a draft as an importer walks its source. */

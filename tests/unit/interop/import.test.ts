@@ -302,3 +302,25 @@ describe("the pattern reader", () => {
     );
   });
 });
+
+describe("the importers in a browser", () => {
+  it("reach no Node built-in, however deep their imports go", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { dirname, resolve } = await import("node:path");
+    const IMPORT = /^(?:import|export)(?!\s+type\b)[^;]*?from\s+["']([^"']+)["']/gms;
+    const seen = new Set<string>();
+    const builtIns: string[] = [];
+    const walk = async (file: string): Promise<void> => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const [, spec = ""] of (await readFile(file, "utf8")).matchAll(IMPORT)) {
+        if (spec.startsWith("node:")) builtIns.push(`${file} → ${spec}`);
+        if (spec.startsWith(".")) await walk(resolve(dirname(file), spec).replace(/\.js$/, ".ts"));
+      }
+    };
+    for (const entry of ["cli/sdk/from-stix.ts", "cli/sdk/from-misp.ts"])
+      await walk(resolve(entry));
+    expect(seen.size).toBeGreaterThan(10);
+    expect(builtIns).toEqual([]);
+  });
+});
