@@ -95,7 +95,7 @@ export function bulletinFromMisp(source: unknown, options: ImportOptions = {}): 
     if (tlp !== undefined && draft.tlp === undefined) draft.tlp = tlp;
     else if (category !== undefined && draft.category === undefined) draft.category = category;
     else if (name === "cordon:revoked" || name === "cordon:superseded") {
-      builder.skip(path, `The event is marked ${name}: its publisher withdrew these indicators.`);
+      builder.withdrawn = `The event is marked ${name}: its publisher withdrew its indicators.`;
     } else builder.skip(path, `The tag "${name}" is not carried.`);
   });
 

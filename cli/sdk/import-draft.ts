@@ -69,6 +69,8 @@ export class DraftBuilder {
   readonly unmapped: Unmapped[] = [];
   private readonly seen = new Set<string>();
   private readonly references = new Set<string>();
+  /** Set when the source says its indicators were withdrawn: each is listed, not taken. */
+  withdrawn: string | undefined;
 
   skip(path: string, reason: string): void {
     this.unmapped.push({ path, reason });
@@ -76,6 +78,10 @@ export class DraftBuilder {
 
   /** Adds an indicator unless an equal one (same normalised form) is already there. */
   indicator(path: string, indicator: Indicator, normalised: string): void {
+    if (this.withdrawn !== undefined) {
+      this.skip(path, this.withdrawn);
+      return;
+    }
     if (this.seen.has(normalised)) return;
     if (this.draft.indicators.length >= MAX_INDICATORS) {
       this.skip(path, `A bulletin names at most ${MAX_INDICATORS} indicators.`);

@@ -53,8 +53,18 @@ describe("round trips", () => {
   it("bulletin → MISP event → draft gives back the same indicators, TLP and category", () => {
     fc.assert(
       fc.property(historyArbitrary(), (history) => {
-        const { draft } = bulletinFromMisp(JSON.parse(JSON.stringify(mispEvent(history))));
+        const { draft, unmapped } = bulletinFromMisp(
+          JSON.parse(JSON.stringify(mispEvent(history))),
+        );
         const payload = history.view.bulletin;
+        expect(draft.tlp).toBe(payload.tlp);
+        expect(draft.category).toBe(payload.category);
+        if (history.view.status !== "active") {
+          // A withdrawn event's indicators are listed, not imported.
+          expect(draft.indicators).toEqual([]);
+          expect(unmapped.some((u) => u.reason.includes("withdrew its indicators"))).toBe(true);
+          return;
+        }
         expect(normalisedSet(draft.indicators)).toEqual(normalisedSet(payload.indicators));
         expect(draft.tlp).toBe(payload.tlp);
         expect(draft.category).toBe(payload.category);
