@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerBulletinCommands } from "./commands/bulletins.js";
 import { registerIdentityCommands } from "./commands/identity.js";
+import { registerInteropCommands } from "./commands/interop.js";
 import { registerScreeningCommands } from "./commands/screening.js";
 import { registerWebhookCommands } from "./commands/webhooks.js";
 import { CommandContext, type GlobalOptions, type Runner } from "./context.js";
@@ -70,6 +71,7 @@ export function buildProgram(io: CliIo, onExit: (code: ExitCode) => void): Comma
   registerIdentityCommands(program, ctx, run);
   registerAdminCommands(program, ctx, run);
   registerBulletinCommands(program, ctx, run);
+  registerInteropCommands(program, ctx, run);
   registerScreeningCommands(program, ctx, run);
   registerWebhookCommands(program, ctx, run);
   summarise(program);

@@ -7,6 +7,8 @@
 import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Command } from "commander";
+import { CATEGORIES, TLPS } from "../../shared/bulletins/schema.js";
+import { InteropError } from "../../shared/interop/errors.js";
 import { decodeBulletinJws, signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import type { Jwks } from "../../shared/signatures/types.js";
 import { BULLETIN_TEMPLATE, parseBulletinFile } from "../bulletin-file.js";
@@ -15,6 +17,9 @@ import { EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
 import { completeBulletin } from "../sdk/bulletin-draft.js";
 import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
 import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
+import { bulletinFromMisp } from "../sdk/from-misp.js";
+import { bulletinFromStix } from "../sdk/from-stix.js";
+import type { ImportResult, Unmapped } from "../sdk/import-draft.js";
 import {
   type BulletinView,
   type ChangeKind,
@@ -24,7 +29,7 @@ import {
   type PublishResult,
 } from "../sdk/types.js";
 import { verifyBulletin } from "../sdk/verify-bulletin.js";
-import { integer } from "./options.js";
+import { collectList, integer } from "./options.js";
 
 export function registerBulletinCommands(program: Command, ctx: CommandContext, run: Runner): void {
   program
@@ -65,14 +70,29 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
 
   program
     .command("publish")
-    .summary("sign and publish a bulletin (JSON or YAML)")
-    .argument("<file>", "the bulletin, as JSON or YAML (- for standard input)")
+    .summary("sign and publish a bulletin (JSON or YAML, or imported from STIX or MISP)")
+    .argument("[file]", "the bulletin, as JSON or YAML (- for standard input)")
     .description(
       "Sign and publish a bulletin. id (a new ULID), issuer (you) and issued_at (now) are " +
         "filled in when the file leaves them out. The bulletin is checked before it is " +
         "signed; the hub answers with a signed receipt. Publishing the same file again " +
-        "with the same id is safe: the hub answers the same receipt.",
+        "with the same id is safe: the hub answers the same receipt. With --from-stix or " +
+        "--from-misp the bulletin is made from a STIX 2.1 bundle or a MISP event: what " +
+        "cannot be mapped is listed (and refused with --strict), and the bulletin is signed " +
+        "with your key as any other.",
     )
+    .option("--from-stix <file>", "make the bulletin from a STIX 2.1 bundle (JSON)")
+    .option("--from-misp <file>", "make the bulletin from a MISP event (JSON)")
+    .option("--strict", "with --from-stix or --from-misp: refuse when anything is not mapped")
+    .option("--title <text>", "set the title")
+    .option("--category <category>", `set the category (${CATEGORIES.join(", ")})`)
+    .option("--tlp <level>", `set the TLP (${TLPS.join(", ")})`)
+    .option(
+      "--audience <ids>",
+      "set the audience: organisation ids and group:<name>s, comma-separated",
+      collectList,
+    )
+    .option("--confidence <n>", "set the confidence (0-100)", integer(0, 100))
     .option("--dry-run", "check and sign, print the payload and JWS, send nothing")
     .addHelpText(
       "after",
@@ -81,21 +101,25 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
         "  audience: [binance, group:central-banks]\n  confidence: 85\n  indicators:\n" +
         "    - { type: crypto_address, chain: tron, address: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, asset: USDT }\n" +
         "    - { type: crypto_address, chain: ethereum, address: 0x52908400098527886E0F7030069857D2E4169EE7 }\n" +
-        "    - { type: telegram_channel, value: https://t.me/example_channel }",
+        "    - { type: telegram_channel, value: https://t.me/example_channel }\n" +
+        "\nFrom other platforms:\n" +
+        "  cordon publish --from-stix report.json --tlp amber --audience binance\n" +
+        "  cordon publish --from-misp event.json --category scam --confidence 70 --strict",
     )
     .action(
-      run(async (file: string, options: { dryRun?: boolean }) => {
-        const draft = parseBulletinFile(await ctx.readInput(file), file);
+      run(async (file: string | undefined, options: PublishOptions) => {
+        const { draft, unmapped } = await draftFor(ctx, file, options);
+        if (unmapped !== undefined) printImport(ctx, draft, unmapped, options);
         if (options.dryRun === true) {
           const { orgId, key } = await ctx.signer("--dry-run still signs: give --org and --key.");
           const bulletin = completeBulletin(draft, { issuer: orgId });
           const jws = await signBulletin(bulletin, key);
-          ctx.print.json({ bulletin, jws });
+          ctx.print.json({ bulletin, jws, ...(unmapped === undefined ? {} : { unmapped }) });
           return undefined;
         }
         const result = await publishOnce(await ctx.client(), draft);
         if (ctx.json) {
-          ctx.print.json(result);
+          ctx.print.json({ ...result, ...(unmapped === undefined ? {} : { unmapped }) });
           return undefined;
         }
         const c = ctx.print.out;
@@ -238,6 +262,95 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
         return printVerification(ctx, jws, publisherJwks, receipt, hubJwks);
       }),
     );
+}
+
+interface PublishOptions {
+  fromStix?: string;
+  fromMisp?: string;
+  strict?: boolean;
+  title?: string;
+  category?: string;
+  tlp?: string;
+  audience?: string[];
+  confidence?: number;
+  dryRun?: boolean;
+}
+
+/**
+ * The draft to publish: the file as written, or what a STIX bundle or MISP event maps
+ * to (with `unmapped`), the command's --title/--category/--tlp/--audience/--confidence
+ * laid over it. The draft is then checked like any other (`completeBulletin`).
+ */
+async function draftFor(
+  ctx: CommandContext,
+  file: string | undefined,
+  options: PublishOptions,
+): Promise<{ draft: Record<string, unknown>; unmapped?: Unmapped[] }> {
+  const sources = [file, options.fromStix, options.fromMisp].filter(
+    (source) => source !== undefined,
+  );
+  if (sources.length !== 1) {
+    throw new InputError("Give one bulletin: a FILE, --from-stix FILE or --from-misp FILE.");
+  }
+  if (options.strict === true && file !== undefined) {
+    throw new InputError("--strict applies to --from-stix and --from-misp only.");
+  }
+  const overrides: Record<string, unknown> = {};
+  if (options.title !== undefined) overrides.title = options.title;
+  if (options.category !== undefined) overrides.category = options.category;
+  if (options.tlp !== undefined) overrides.tlp = options.tlp;
+  if (options.audience !== undefined) overrides.audience = options.audience;
+  if (options.confidence !== undefined) overrides.confidence = options.confidence;
+  if (file !== undefined) {
+    return { draft: { ...parseBulletinFile(await ctx.readInput(file), file), ...overrides } };
+  }
+  const source = (options.fromStix ?? options.fromMisp) as string;
+  const document = await ctx.readJson(source);
+  let imported: ImportResult;
+  try {
+    imported =
+      options.fromStix !== undefined
+        ? bulletinFromStix(document, { overrides })
+        : bulletinFromMisp(document, { overrides });
+  } catch (error) {
+    if (error instanceof InteropError) throw new InputError(`${source}: ${error.message}`);
+    throw error;
+  }
+  if (options.strict === true && imported.unmapped.length > 0) {
+    printUnmapped(ctx, imported.unmapped);
+    throw new InputError(
+      `${source}: ${imported.unmapped.length} part${imported.unmapped.length === 1 ? " was" : "s were"} not mapped; --strict refuses to publish.`,
+    );
+  }
+  return { draft: imported.draft as Record<string, unknown>, unmapped: imported.unmapped };
+}
+
+/** What the import made and left out, on stderr (stdout stays the result). */
+function printImport(
+  ctx: CommandContext,
+  draft: Record<string, unknown>,
+  unmapped: readonly Unmapped[],
+  options: PublishOptions,
+): void {
+  const indicators = Array.isArray(draft.indicators) ? draft.indicators : [];
+  const source = options.fromStix ?? options.fromMisp ?? "";
+  ctx.print.note(
+    `Imported from ${source}: "${String(draft.title ?? "(no title)")}", ${indicators.length} indicator${indicators.length === 1 ? "" : "s"}, ` +
+      `tlp ${String(draft.tlp ?? "(none)")}, category ${String(draft.category ?? "(none)")}, confidence ${String(draft.confidence ?? "(none)")}.`,
+  );
+  for (const indicator of indicators) {
+    ctx.print.note(`  ${describeIndicator(indicator as Record<string, unknown>)}`);
+  }
+  printUnmapped(ctx, unmapped);
+}
+
+function printUnmapped(ctx: CommandContext, unmapped: readonly Unmapped[]): void {
+  if (unmapped.length === 0) {
+    ctx.print.note("Everything in the source was mapped.");
+    return;
+  }
+  ctx.print.note(`Not mapped (${unmapped.length}):`);
+  for (const { path, reason } of unmapped) ctx.print.note(`  ${path || "/"}: ${reason}`);
 }
 
 /**

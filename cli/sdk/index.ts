@@ -43,6 +43,9 @@ export {
   type WebhookVerificationCode,
   WebhookVerificationError,
 } from "./errors.js";
+export { bulletinFromMisp } from "./from-misp.js";
+export { bulletinFromStix } from "./from-stix.js";
+export type { ImportedDraft, ImportOptions, ImportResult, Unmapped } from "./import-draft.js";
 export {
   type InclusionArguments,
   type ProofHashes,

@@ -132,8 +132,11 @@ export interface Change {
   receipt: string;
 }
 
-/** One feed item: a bulletin (or a TLP:RED notice) as it is now, and the change that put it here. */
-export type FeedItem = SharedBulletin & { change?: Change };
+/**
+ * One feed item: a bulletin (or a TLP:RED notice) as it is now, the change that put it
+ * here, and (when the hub sends it) the publisher's display name.
+ */
+export type FeedItem = SharedBulletin & { change?: Change; issuer_name?: string };
 
 /** `GET /v1/bulletins`: a page of the change feed. */
 export type FeedPage = Omit<WireFeedPage, "items"> & { items: FeedItem[] };
