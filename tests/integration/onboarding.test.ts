@@ -144,4 +144,37 @@ describe("onboarding and keys over HTTP", () => {
       keys: [{ kid: org.publicJwk.kid, x: org.publicJwk.x, status: "active", revoked_at: null }],
     });
   });
+
+  it("answers 404 for a missing organisation before it looks at the body", async () => {
+    const answer = await t.admin.raw("PATCH", "/v1/admin/orgs/no-such-org", {
+      body: { status: "frozen", unknown: true },
+    });
+    expect(answer.status).toBe(404);
+  });
+
+  it("never leaves the hub without an active admin, however two demotions race", async () => {
+    const second = await t.onboard("second-admin", { roles: ["admin"] });
+    for (let round = 0; round < 5; round += 1) {
+      const [byHubAdmin, bySecond] = await Promise.all([
+        t.admin.raw("PATCH", "/v1/admin/orgs/second-admin", { body: { status: "suspended" } }),
+        second.client.raw("PATCH", "/v1/admin/orgs/hub-admin", { body: { status: "suspended" } }),
+      ]);
+      const statuses = [byHubAdmin.status, bySecond.status].sort();
+      // Exactly one demotion lands (or, if one admin's token is refused first, that one is a 401).
+      expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+      expect(statuses.every((s) => s === 200 || s === 409 || s === 401)).toBe(true);
+      // The one left restores the other, and the last admin cannot be demoted.
+      const [survivor, demoted] =
+        byHubAdmin.status === 200 ? [t.admin, "second-admin"] : [second.client, "hub-admin"];
+      const survivorId = demoted === "hub-admin" ? "second-admin" : "hub-admin";
+      const last = await survivor.raw("PATCH", `/v1/admin/orgs/${survivorId}`, {
+        body: { status: "suspended" },
+      });
+      expect(last.status).toBe(409);
+      const restored = await survivor.raw("PATCH", `/v1/admin/orgs/${demoted}`, {
+        body: { status: "active" },
+      });
+      expect(restored.status).toBe(200);
+    }
+  });
 });
