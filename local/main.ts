@@ -1,9 +1,12 @@
 /**
  * `npm start`: runs the hub on http://127.0.0.1:$PORT (default 8080) with its data
- * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM.
+ * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM. The table is
+ * in the embedded DynamoDB unless $CORDON_DYNAMODB_ENDPOINT names another server
+ * ($CORDON_TABLE_NAME, default "cordon").
  */
 import { resolve } from "node:path";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
+import { type DynamoSettings, dynamoSettingsFromEnv, LocalDynamoError } from "./dynamo.js";
 import { DEFAULT_AUDIENCE, startLocalHub } from "./hub.js";
 
 const port = Number(process.env.PORT ?? "8080");
@@ -13,11 +16,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
+let dynamo: DynamoSettings;
+try {
+  dynamo = dynamoSettingsFromEnv();
+} catch (error) {
+  if (!(error instanceof LocalDynamoError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 
 const hub = await startLocalHub({
   dataDir,
   port,
   audience,
+  dynamo,
   logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
 });
 
@@ -27,6 +39,9 @@ if (hub.adminCreated) {
   );
 }
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
+if (!hub.table.embedded) console.log(`DynamoDB: table ${hub.table.name} at ${hub.table.endpoint}`);
+if (dynamo.gsiLagMs !== undefined)
+  console.log(`Test double: index queries answer from a state ${dynamo.gsiLagMs} ms old`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
 console.log(`Cordon hub listening on ${hub.url}`);
 

@@ -232,7 +232,7 @@ export class Harness {
 
   /** Reads the whole table and compares it with the last read: only allowed replay guards may differ. */
   private async scanAndCompare(status: number): Promise<string[]> {
-    const after = await snapshotTable(this.t.hub.dynamoClient);
+    const after = await snapshotTable(this.t.hub);
     this.scans += 1;
     const diff = diffSnapshots(this.baseline, after);
     const changes = [
@@ -256,10 +256,10 @@ export class Harness {
 
   /** Waits until the table stops changing (work behind an accepted request), then takes it as the baseline. */
   async settle(): Promise<void> {
-    let previous = await snapshotTable(this.t.hub.dynamoClient);
+    let previous = await snapshotTable(this.t.hub);
     for (let i = 0; i < 30; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const next = await snapshotTable(this.t.hub.dynamoClient);
+      const next = await snapshotTable(this.t.hub);
       const diff = diffSnapshots(previous, next);
       previous = next;
       if (diff.added.length + diff.removed.length + diff.changed.length === 0) break;

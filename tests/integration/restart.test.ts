@@ -1,13 +1,14 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startTestHub } from "../helpers/hub.js";
+import { discardHubData } from "../helpers/test-tables.js";
 
 describe("the local hub's data folder", () => {
   const dirs: string[] = [];
   afterAll(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(dirs.map(discardHubData));
   });
 
   it("keeps organisations, keys and the admin key across a restart", async () => {
