@@ -6,11 +6,11 @@
  * $CORDON_TEST_GSI_LAG_MS is set (`npm run test:lagging-index`).
  *
  * How: a lagging replica. A second table with the same definition holds the indexed
- * items; an SDK middleware on the hub's client notes every write that succeeded
- * (Put, Update, Delete, BatchWrite, TransactWrite), reads the item's new image at
- * once with a consistent GetItem, and applies that image to the replica `lagMs` after
- * the write returned — in write order per key, reads and applies each one after the
- * other, so the replica never steps back. Queries and scans with `IndexName` are
+ * items; an SDK middleware on the hub's client notes every write (Put, Update, Delete,
+ * BatchWrite, TransactWrite), reads the item's new image at once with a consistent
+ * GetItem, and applies that image to the replica `lagMs` after the write returned — in
+ * write order per key, reads and applies each one after the other, so the replica
+ * never steps back. Queries and scans with `IndexName` are
  * sent to the replica, whose own indexes give the exact GSI semantics of the server
  * underneath (dynalite or DynamoDB Local) without a model of ours.
  */
@@ -78,7 +78,12 @@ export async function lagIndexes(
   const lanes = new Map<string, { reads: Promise<Image>; applies: Promise<void> }>();
   const timers = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
   let stopped = false;
+  /** A write the replica failed to take: from then on every index query fails, loudly. */
   let broken: unknown;
+  const throwIfBroken = () => {
+    if (broken !== undefined)
+      throw new Error(`the lagging index lost a write: ${String(broken)}`, { cause: broken });
+  };
 
   const readImage = async (key: Key): Promise<Image> => {
     const output = await raw.send(
@@ -117,6 +122,8 @@ export async function lagIndexes(
       () => readImage(key),
       () => readImage(key),
     );
+    // Its failure is met by the apply below; one skipped at stop must not go unhandled.
+    image.catch(() => {});
     const applied = lane.applies.then(async () => {
       await waitUntil(due);
       if (stopped) return;
@@ -143,19 +150,22 @@ export async function lagIndexes(
         input.TableName === tableName &&
         input.IndexName !== undefined;
       if (!readsIndex) return next(args);
-      if (broken !== undefined)
-        throw new Error(`the lagging index lost a write: ${String(broken)}`, { cause: broken });
+      throwIfBroken();
       return next({ ...args, input: { ...input, TableName: replicaTable } });
     },
     { step: "initialize", name: "cordonLaggingIndexRoute" },
   );
   // At the build step the document client has marshalled the input: keys are AttributeValues.
+  // A write that failed is followed too: it may have been applied before its answer was
+  // lost, and re-reading an unchanged item only applies what the replica already has.
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!WRITES.has(context.commandName ?? "")) return next(args);
-      const output = await next(args);
-      if (!stopped) for (const key of keysWritten(args.input, tableName)) follow(key);
-      return output;
+      try {
+        return await next(args);
+      } finally {
+        if (!stopped) for (const key of keysWritten(args.input, tableName)) follow(key);
+      }
     },
     { step: "build", name: "cordonLaggingIndexFeed" },
   );
@@ -164,7 +174,7 @@ export async function lagIndexes(
     replicaTable,
     caughtUp: async () => {
       await Promise.all([...lanes.values()].map((lane) => lane.applies));
-      if (broken !== undefined) throw new Error(`the lagging index lost a write: ${String(broken)}`);
+      throwIfBroken();
     },
     stop: async () => {
       stopped = true;
