@@ -104,7 +104,17 @@ export async function openDynamo(
   const endpoint = settings.endpoint;
   const connect = () => dynamoClientFor(endpoint);
   const client = connect();
-  await ensureTable(client, settings.tableName, { timeToLive: true });
+  try {
+    await ensureTable(client, settings.tableName, { timeToLive: true });
+  } catch (error) {
+    client.destroy();
+    if (error instanceof LocalDynamoError) throw error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new LocalDynamoError(
+      `DynamoDB at ${endpoint} could not open the table ${settings.tableName} (${reason}).`,
+      { cause: error },
+    );
+  }
   return {
     endpoint,
     embedded: false,
@@ -167,8 +177,8 @@ function isLoopbackUrl(url: string): boolean {
 /**
  * Creates the table unless it exists, then waits until it is ACTIVE. An existing table
  * must have Cordon's key schema and indexes: one of another shape is refused rather
- * than written into. A table created at an endpoint gets the stack's TTL attribute;
- * dynalite has no TTL (expired items are treated as absent on read anyway).
+ * than written into. A table created at an endpoint gets the stack's TTL attribute
+ * where the server has TTL (dynalite has not).
  */
 export async function ensureTable(
   client: DynamoDBClient,
@@ -206,13 +216,21 @@ export async function ensureTable(
     if (!(error instanceof ResourceInUseException)) throw error;
   }
   await waitUntilActive(client, tableName);
-  if (options.timeToLive === true) {
+  if (options.timeToLive === true) await enableTimeToLive(client, tableName);
+}
+
+/** TTL only tidies up (expired items count as absent on read), so a server without it will do. */
+async function enableTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
     await client.send(
       new UpdateTimeToLiveCommand({
         TableName: tableName,
         TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
       }),
     );
+  } catch (error) {
+    // dynalite, say, answers that it has no such operation.
+    if (!(error instanceof Error && error.name === "UnknownOperationException")) throw error;
   }
 }
 

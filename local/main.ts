@@ -31,6 +31,10 @@ const hub = await startLocalHub({
   audience,
   dynamo,
   logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
+}).catch((error: unknown) => {
+  if (!(error instanceof LocalDynamoError)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 
 if (hub.adminCreated) {
