@@ -17,7 +17,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { compactVerify } from "jose";
-import { type EmbeddedDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../local/dynamo.js";
+import { type HubDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../local/dynamo.js";
 import { chunk } from "../shared/async/concurrency.js";
 import { importVerifyKey } from "../shared/signatures/keys.js";
 import type { PublicJwk, SigningKey } from "../shared/signatures/types.js";
@@ -46,7 +46,7 @@ export interface WriteMix {
 export class FloorTable {
   private seq = 0;
 
-  private constructor(private readonly dynamo: EmbeddedDynamo) {}
+  private constructor(private readonly dynamo: HubDynamo) {}
 
   static async open(path: string): Promise<FloorTable> {
     return new FloorTable(await startEmbeddedDynamo(path));

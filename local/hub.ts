@@ -1,7 +1,8 @@
 /**
- * The whole hub on one machine: embedded DynamoDB (on disk or in memory), embedded
- * SQS, the api handler behind an API Gateway stand-in, and the same queue consumers
- * and sweeper that run on AWS. `npm start` and the integration tests both use it.
+ * The whole hub on one machine: embedded DynamoDB (on disk or in memory) or any
+ * DynamoDB endpoint, embedded SQS, the api handler behind an API Gateway stand-in,
+ * and the same queue consumers and sweeper that run on AWS. `npm start` and the
+ * integration tests both use it.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ulid } from "ulid";
@@ -39,10 +40,11 @@ import {
   takeAdminRecovery,
   takeCleanStopMarker,
 } from "./data-dir.js";
-import { LOCAL_TABLE, repairIndexes, startEmbeddedDynamo } from "./dynamo.js";
+import { type DynamoSettings, LOCAL_TABLE, openDynamo, repairIndexes } from "./dynamo.js";
 import { LocalHubError } from "./errors.js";
 import { SqsEventSource } from "./event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
+import { type LaggingIndex, lagIndexes } from "./lagging-index.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
 import { startEmbeddedSqs } from "./sqs.js";
 import { checkTableLayout } from "./table-layout.js";
@@ -52,8 +54,10 @@ export interface LocalHubOptions {
   /** 0 picks a free port. */
   port?: number;
   audience?: string;
-  /** Keep the table in memory (tests); the data folder still holds the keys. */
+  /** Keep the embedded table in memory (tests); the data folder still holds the keys. */
   inMemory?: boolean;
+  /** Where the table lives: by default the embedded server, table "cordon". */
+  dynamo?: DynamoSettings;
   logger?: Logger;
   /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
   sweepIntervalMs?: number;
@@ -74,8 +78,15 @@ export interface LocalHub {
   adminNotice: AdminNotice | undefined;
   deps: HubDeps;
   metrics: CountingMetrics;
-  /** The embedded servers' clients, for tests and benchmarks that look underneath. */
+  /** The hub's DynamoDB client, for tests and benchmarks that look underneath. */
   dynamoClient: DynamoDBClient;
+  /**
+   * The hub's table and its server; `all` is every table the hub keeps there (its
+   * own, then the lagging index's replica when $CORDON_TEST_GSI_LAG_MS asks for one).
+   */
+  table: { name: string; endpoint: string; embedded: boolean; all: readonly string[] };
+  /** Resolves once index queries see every write made so far: at once, but behind the lagging index. */
+  indexesCaughtUp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -192,16 +203,26 @@ async function startLocked(
     loadOrCreateSealingKey(dir),
   ]);
   const stoppedCleanly = await takeCleanStopMarker(dir);
-  const dynamo = await startEmbeddedDynamo(options.inMemory ? undefined : dir.tablePath);
+  const settings = options.dynamo ?? { tableName: LOCAL_TABLE };
+  const dynamo = await openDynamo(settings, options.inMemory ? undefined : dir.tablePath);
   cleanups.push(() => dynamo.stop());
-  await checkTableLayout(dynamo.client, LOCAL_TABLE);
+  await checkTableLayout(dynamo.client, dynamo.tableName);
+  const lagging: LaggingIndex | undefined =
+    settings.gsiLagMs === undefined
+      ? undefined
+      : await lagIndexes(dynamo.client, {
+          tableName: dynamo.tableName,
+          lagMs: settings.gsiLagMs,
+          connect: dynamo.connect,
+        });
+  if (lagging !== undefined) cleanups.push(() => lagging.stop());
   const sqs = await startEmbeddedSqs();
   cleanups.push(() => sqs.stop());
   const metrics = new CountingMetrics();
   const webhooks = nodeWebhooks({ allowInsecure: true });
   cleanups.push(async () => webhooks.sender.close());
   const deps: HubDeps = {
-    store: createDynamoStore(dynamo.client, LOCAL_TABLE),
+    store: createDynamoStore(dynamo.client, dynamo.tableName),
     queue: new SqsQueue(sqs.client, sqs.urls),
     clock: systemClock,
     hubKeys: hubSecret.hubKeys,
@@ -219,8 +240,9 @@ async function startLocked(
 
   // Everything on the outbox is stale at start: whatever was in flight died with
   // the last process, and its in-memory queue with it.
-  // A kill can also leave index entries behind their items (see repairIndexes).
-  if (!options.inMemory && !stoppedCleanly) await repairIndexes(dynamo.client, LOCAL_TABLE);
+  // A kill can also leave dynalite's index entries behind their items (see repairIndexes).
+  if (dynamo.embedded && !options.inMemory && !stoppedCleanly)
+    await repairIndexes(dynamo.client, dynamo.tableName);
   const recovered = await sweepAll(
     deps,
     new Date(deps.clock.now().getTime() + STARTUP_SWEEP_HORIZON_MS),
@@ -286,6 +308,13 @@ async function startLocked(
     deps,
     metrics,
     dynamoClient: dynamo.client,
+    table: {
+      name: dynamo.tableName,
+      endpoint: dynamo.endpoint,
+      embedded: dynamo.embedded,
+      all: lagging === undefined ? [dynamo.tableName] : [dynamo.tableName, lagging.replicaTable],
+    },
+    indexesCaughtUp: async () => lagging?.caughtUp(),
     stop: () => {
       stopped ??= (async () => {
         await closeServer(server);
@@ -293,6 +322,7 @@ async function startLocked(
         await Promise.all(sources.map((source) => source.stop()));
         webhooks.sender.close();
         await sqs.stop();
+        await lagging?.stop();
         await dynamo.stop();
         await markCleanStop(dir);
         await lock.release();

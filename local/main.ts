@@ -1,9 +1,12 @@
 /**
  * `npm start`: runs the hub on http://127.0.0.1:$PORT (default 8080) with its data
- * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM.
+ * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM. The table is
+ * in the embedded DynamoDB unless $CORDON_DYNAMODB_ENDPOINT names another server
+ * ($CORDON_TABLE_NAME, default "cordon").
  */
 import { resolve } from "node:path";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
+import { type DynamoSettings, dynamoSettingsFromEnv, LocalDynamoError } from "./dynamo.js";
 import { LocalHubError } from "./errors.js";
 import { DEFAULT_AUDIENCE, type LocalHub, startLocalHub } from "./hub.js";
 
@@ -14,6 +17,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
+let dynamo: DynamoSettings;
+try {
+  dynamo = dynamoSettingsFromEnv();
+} catch (error) {
+  if (!(error instanceof LocalDynamoError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 
 let hub: LocalHub;
 try {
@@ -21,13 +32,21 @@ try {
     dataDir,
     port,
     audience,
+    dynamo,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {
-  // Another hub on this folder or port: a sentence saying what to do, not a stack trace.
-  if (!(error instanceof LocalHubError)) throw error;
-  console.error(`The hub did not start: ${error.message}`);
-  process.exit(2);
+  // Another hub on this folder or port, or a table that cannot be opened: a sentence
+  // saying what to do, not a stack trace.
+  if (error instanceof LocalHubError) {
+    console.error(`The hub did not start: ${error.message}`);
+    process.exit(2);
+  }
+  if (error instanceof LocalDynamoError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
 }
 
 if (hub.adminCreated) {
@@ -38,6 +57,9 @@ if (hub.adminCreated) {
 if (hub.adminNotice?.level === "warning") console.warn(`Warning: ${hub.adminNotice.text}`);
 else if (hub.adminNotice !== undefined) console.log(hub.adminNotice.text);
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
+if (!hub.table.embedded) console.log(`DynamoDB: table ${hub.table.name} at ${hub.table.endpoint}`);
+if (dynamo.gsiLagMs !== undefined)
+  console.log(`Test double: index queries answer from a state ${dynamo.gsiLagMs} ms old`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
 console.log(`Cordon hub listening on ${hub.url}`);
 

@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../cli/program.js";
-import { LOCAL_CREDENTIALS, startEmbeddedDynamo } from "../../local/dynamo.js";
+import { LOCAL_CREDENTIALS } from "../../local/dynamo.js";
 import { startTestHub, type TestHub } from "../helpers/hub.js";
+import { startTestTable } from "../helpers/test-tables.js";
 import { type CliRun, cordon, memoryIo } from "../unit/cli/memory-io.js";
 
 const TRON = "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t";
@@ -382,7 +383,7 @@ describe("cordon against a local hub", () => {
   });
 
   it("bootstraps the first administrator into a DynamoDB table, once", async () => {
-    const dynamo = await startEmbeddedDynamo(undefined);
+    const dynamo = await startTestTable();
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
     process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
@@ -394,7 +395,7 @@ describe("cordon against a local hub", () => {
         "admin",
         "bootstrap",
         "--table",
-        "cordon",
+        dynamo.tableName,
         "--public-jwk",
         "hub-admin.pub.jwk",
         "--region",

@@ -3,7 +3,7 @@
  * subscriber even if the hub dies right after answering (its in-memory queue dies
  * with it). The hub runs as a child process and is killed with SIGKILL.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { bulletinPayload } from "../helpers/bulletins.js";
 import { startHubProcess } from "../helpers/hub-process.js";
 import { startReceiver } from "../helpers/receiver.js";
+import { discardHubData } from "../helpers/test-tables.js";
 
 describe("crash recovery", () => {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -23,7 +24,7 @@ describe("crash recovery", () => {
   it("delivers a bulletin published just before a SIGKILL once the hub is started again", async () => {
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), "cordon-crash-"));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    cleanups.push(() => discardHubData(dataDir));
     const receivers = [await startReceiver(), await startReceiver()];
     for (const receiver of receivers) cleanups.push(() => receiver.close());
     // The first attempt is held up, so the kill lands while it is in flight.

@@ -3,16 +3,17 @@
  * SIGTERM to npm stops the hub itself (the start script execs node, so no hub is left
  * running behind a stopped npm).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startHubProcess } from "../helpers/hub-process.js";
+import { discardHubData } from "../helpers/test-tables.js";
 
 describe("npm start", () => {
   const dirs: string[] = [];
   afterAll(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(dirs.map(discardHubData));
   });
 
   it("serves the hub, and stops it on SIGTERM", async () => {

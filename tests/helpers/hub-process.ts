@@ -1,12 +1,15 @@
 /**
  * Runs the hub as a child process, to kill it for real: `local/main.ts` through tsx
- * (what `npm start` bundles and runs), or `npm start` itself.
+ * (what `npm start` bundles and runs), or `npm start` itself. At
+ * $CORDON_DYNAMODB_ENDPOINT its table is named after its data folder, so a restart
+ * finds it; `discardHubData` (test-tables.ts) removes both.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Transport } from "../../cli/sdk/transport.js";
 import { parsePrivateJwk } from "../../shared/signatures/keys.js";
+import { hubProcessTableEnv } from "./test-tables.js";
 
 export interface HubProcess {
   url: string;
@@ -27,7 +30,14 @@ export async function startHubProcess(
       : [process.execPath, ["--import", "tsx", "local/main.ts"]];
   const child = spawn(command, args, {
     cwd: process.cwd(),
-    env: { ...process.env, PORT: "0", CORDON_DATA_DIR: dataDir, CORDON_LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      PORT: "0",
+      CORDON_DATA_DIR: dataDir,
+      CORDON_LOG_LEVEL: "warn",
+      ...hubProcessTableEnv(dataDir),
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,4 +1,7 @@
-/** Starts a real local hub (embedded DynamoDB and SQS, in memory) on a free loopback port. */
+/**
+ * Starts a real local hub (embedded DynamoDB and SQS, in memory) on a free loopback
+ * port; its table is at $CORDON_DYNAMODB_ENDPOINT when that is set (test-tables.ts).
+ */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +10,7 @@ import { adminKeyOf, type LocalHub, startLocalHub } from "../../local/hub.js";
 import type { Role } from "../../shared/orgs/types.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import type { PublicJwk, SigningKey } from "../../shared/signatures/types.js";
+import { dropTables, testDynamoSettings } from "./test-tables.js";
 
 export interface TestOrg {
   id: string;
@@ -33,9 +37,11 @@ export async function startTestHub(
   options: { inMemory?: boolean; dataDir?: string; sweepIntervalMs?: number } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cordon-test-")));
+  const inMemory = options.inMemory ?? true;
   const hub = await startLocalHub({
     dataDir,
-    inMemory: options.inMemory ?? true,
+    inMemory,
+    dynamo: testDynamoSettings(dataDir, !inMemory),
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
   });
   const clientFor = (id: string, key: SigningKey) =>
@@ -65,7 +71,11 @@ export async function startTestHub(
     },
     stop: async () => {
       await hub.stop();
-      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
+      const discards = options.dataDir === undefined;
+      if (discards) await rm(dataDir, { recursive: true, force: true });
+      // A table at an endpoint outlives the hub: it goes with the data, or at once if in memory.
+      if (!hub.table.embedded && (inMemory || discards))
+        await dropTables(hub.table.endpoint, hub.table.all);
     },
   };
 }

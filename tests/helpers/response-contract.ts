@@ -8,7 +8,14 @@
  */
 import type { RawAnswer } from "./raw-http.js";
 
-export const SLOWEST_ANSWER_MS = 1000;
+/**
+ * A second, on the embedded DynamoDB. Against $CORDON_DYNAMODB_ENDPOINT (the DynamoDB
+ * Local lane) the store's own latency is a JVM's, still compiling itself while the
+ * suites run (a 1,000-indicator screen took 1,011 ms there and 240–410 ms on dynalite
+ * under the same load), so that lane checks answers against three: it is there for
+ * compatibility, and the dynalite lanes keep the one-second promise.
+ */
+export const SLOWEST_ANSWER_MS = process.env.CORDON_DYNAMODB_ENDPOINT ? 3000 : 1000;
 
 /** Marks of a leaked stack trace or source path. */
 const LEAK_PATTERNS: readonly RegExp[] = [

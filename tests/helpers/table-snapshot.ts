@@ -2,8 +2,8 @@
  * The whole table, read with a Scan, as a map from item key to a canonical text of the
  * item: what a test compares before and after a request to prove it stored nothing.
  */
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { LOCAL_TABLE } from "../../local/dynamo.js";
+import { type AttributeValue, ScanCommand } from "@aws-sdk/client-dynamodb";
+import type { LocalHub } from "../../local/hub.js";
 
 export type TableSnapshot = ReadonlyMap<string, string>;
 
@@ -14,14 +14,17 @@ export interface SnapshotDiff {
 }
 
 export async function snapshotTable(
-  client: DynamoDBClient,
-  tableName = LOCAL_TABLE,
+  hub: Pick<LocalHub, "dynamoClient" | "table">,
 ): Promise<TableSnapshot> {
   const items = new Map<string, string>();
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    const page = await hub.dynamoClient.send(
+      new ScanCommand({
+        TableName: hub.table.name,
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
     );
     for (const item of page.Items ?? []) {
       items.set(`${item.pk?.S}\u0000${item.sk?.S}`, canonical(item));

@@ -260,7 +260,7 @@ export class Harness {
 
   /** Reads the whole table and compares it with the last read: only allowed replay guards may differ. */
   private async scanAndCompare(status: number): Promise<string[]> {
-    const after = await snapshotTable(this.t.hub.dynamoClient);
+    const after = await snapshotTable(this.t.hub);
     this.scans += 1;
     const diff = diffSnapshots(this.baseline, after);
     const changes = [
@@ -290,13 +290,18 @@ export class Harness {
    */
   async settle(): Promise<void> {
     const deadline = Date.now() + 30_000;
-    while (
-      (await this.t.hub.deps.store.work.listDueWork("9999-12-31T00:00:00.000Z", 1)).length > 0
-    ) {
+    const outboxEmpty = async () => {
+      // The outbox is an index: behind the lagging-index double, wait until it caught up.
+      await this.t.hub.indexesCaughtUp();
+      return (
+        (await this.t.hub.deps.store.work.listDueWork("9999-12-31T00:00:00.000Z", 1)).length === 0
+      );
+    };
+    while (!(await outboxEmpty())) {
       if (Date.now() > deadline) throw new Error("the outbox did not empty within 30 s");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    this.baseline = await snapshotTable(this.t.hub.dynamoClient);
+    this.baseline = await snapshotTable(this.t.hub);
     this.allowedSinceScan = new Set();
     this.sinceScan = 0;
     this.writes.take();

@@ -42,9 +42,9 @@ describe("authentication and the order of checks over HTTP", () => {
     });
 
   async function refused(authorization: string | null, path = "/v1/me", method = "GET") {
-    const before = await snapshotTable(t.hub.dynamoClient);
+    const before = await snapshotTable(t.hub);
     const response = await org.client.raw(method, path, { authorization });
-    const after = await snapshotTable(t.hub.dynamoClient);
+    const after = await snapshotTable(t.hub);
     expect(after).toEqual(before);
     return response;
   }

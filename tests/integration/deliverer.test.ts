@@ -1,9 +1,10 @@
 /**
- * The delivery state machine (DESIGN §6, §9) over the real store (embedded DynamoDB),
+ * The delivery state machine (DESIGN §6, §9) over the real store (embedded DynamoDB,
+ * or the table test-tables.ts gives at $CORDON_DYNAMODB_ENDPOINT),
  * with a scripted sender, a recording queue and a clock the test moves.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type EmbeddedDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../../local/dynamo.js";
+import type { HubDynamo } from "../../local/dynamo.js";
 import type { HubDeps } from "../../shared/hub/deps.js";
 import { CountingMetrics, silentLogger } from "../../shared/observability/types.js";
 import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
@@ -15,9 +16,10 @@ import { Deliverer, FAILING_DISABLES_AFTER_MS } from "../../shared/webhooks/deli
 import { MAX_ATTEMPTS } from "../../shared/webhooks/schedule.js";
 import { AesGcmSecretBox } from "../../shared/webhooks/secret-box.js";
 import type { SendOutcome } from "../../shared/webhooks/sender.js";
+import { startTestTable } from "../helpers/test-tables.js";
 
 describe("the deliverer", () => {
-  let dynamo: EmbeddedDynamo;
+  let dynamo: HubDynamo;
   let deps: HubDeps;
   let now: Date;
   const answers: SendOutcome[] = [];
@@ -26,7 +28,7 @@ describe("the deliverer", () => {
   let sequence = 0;
 
   beforeAll(async () => {
-    dynamo = await startEmbeddedDynamo(undefined);
+    dynamo = await startTestTable();
     const recordingQueue: QueuePort = {
       sendFanout: async () => {},
       sendDeliveries: async () => {},
@@ -38,7 +40,7 @@ describe("the deliverer", () => {
       },
     };
     deps = {
-      store: createDynamoStore(dynamo.client, LOCAL_TABLE),
+      store: createDynamoStore(dynamo.client, dynamo.tableName),
       queue: recordingQueue,
       clock: { now: () => now },
       hubKeys: await generateHubKeySet(),

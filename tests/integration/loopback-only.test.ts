@@ -54,7 +54,8 @@ describe("the local hub's listeners", () => {
     // Assess
     const opened = (await listeningAddresses()).filter((address) => !before.has(address));
     expect(opened).toContain(`127.0.0.1:${t.hub.port}`);
-    expect(opened.length).toBeGreaterThanOrEqual(3);
+    // The embedded DynamoDB is one of them, unless the table is at $CORDON_DYNAMODB_ENDPOINT.
+    expect(opened.length).toBeGreaterThanOrEqual(t.hub.table.embedded ? 3 : 2);
     for (const address of opened) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 });

@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LocalHubError } from "../../local/errors.js";
 import { startLocalHub } from "../../local/hub.js";
 import { startTestHub } from "../helpers/hub.js";
+import { discardHubData } from "../helpers/test-tables.js";
 import { cordon } from "../unit/cli/memory-io.js";
 
 describe("the local hub's data folder", () => {
   const dirs: string[] = [];
   afterAll(async () => {
-    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await Promise.all(dirs.map(discardHubData));
   });
 
   it("keeps organisations, keys and the admin key across a restart", async () => {

@@ -139,18 +139,27 @@ export class Table {
     return results.flat();
   }
 
+  /**
+   * A round can leave keys unprocessed for two reasons: throttling, which answers
+   * little or nothing and is waited out with backoff, or the answer's size limit
+   * (16 MB on DynamoDB, about 1 MB on dynalite), which answers what fits. Only rounds
+   * that answered nothing count towards giving up, so a batch of large items takes as
+   * many rounds as it needs (each one shrinks it).
+   */
   private async batchGetChunk(keys: ItemKey[], projection?: Projection): Promise<Item[]> {
     const items: Item[] = [];
     let pending: BatchGetCommandInput["RequestItems"] = {
       [this.name]: { Keys: keys, ConsistentRead: true, ...projection },
     };
-    for (let round = 0; pending && Object.keys(pending).length > 0; round += 1) {
-      if (round === MAX_BATCH_ROUNDS) throw new Error("BatchGetItem left keys unprocessed");
-      if (round > 0) await backoff(round);
+    for (let stalled = 0; pending && Object.keys(pending).length > 0; ) {
+      if (stalled === MAX_BATCH_ROUNDS) throw new Error("BatchGetItem left keys unprocessed");
+      if (stalled > 0) await backoff(stalled);
       const output: BatchGetCommandOutput = await this.client.send(
         new BatchGetCommand({ RequestItems: pending }),
       );
-      items.push(...(output.Responses?.[this.name] ?? []));
+      const answered = output.Responses?.[this.name] ?? [];
+      items.push(...answered);
+      stalled = answered.length > 0 ? 0 : stalled + 1;
       pending = output.UnprocessedKeys;
     }
     return items;
