@@ -7,7 +7,6 @@
 
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LOCAL_TABLE } from "../../local/dynamo.js";
 import { summariseIndicators } from "../../shared/bulletins/indicators-of.js";
 import { nextInstant, parseMicros } from "../../shared/changes/instants.js";
 import { advance } from "../../shared/changes/protocol.js";
@@ -103,7 +102,7 @@ describe("the change log on DynamoDB", () => {
     const documents = DynamoDBDocumentClient.from(hub.hub.dynamoClient);
     await documents.send(
       new UpdateCommand({
-        TableName: LOCAL_TABLE,
+        TableName: hub.hub.table.name,
         Key: key.bulletin(payload.id),
         UpdateExpression:
           "SET changes.revoked.seq = :seq, changes.revoked.#at = :at, changes.revoked.receipt = :r",
@@ -137,7 +136,7 @@ describe("the change log on DynamoDB", () => {
       try {
         await documents.send(
           new UpdateCommand({
-            TableName: LOCAL_TABLE,
+            TableName: hub.hub.table.name,
             Key: key.indicatorHead(indicator ?? ""),
             UpdateExpression: "SET filler = :f",
             ExpressionAttributeValues: { ":f": "x".repeat(bytes) },

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { LocalHubError } from "../../local/errors.js";
 import { startLocalHub } from "../../local/hub.js";
 import { startTestHub } from "../helpers/hub.js";
-import { discardHubData } from "../helpers/test-tables.js";
+import { discardHubData, testDynamoSettings } from "../helpers/test-tables.js";
 import { cordon } from "../unit/cli/memory-io.js";
 
 describe("the local hub's data folder", () => {
@@ -76,7 +76,7 @@ describe("a lost admin key and a second hub on one folder or port", () => {
     await first.hub.stop();
     await unlink(join(dataDir, "admin.jwk"));
     // Act 1: it starts, says how to recover, and writes no key.
-    const orphan = await startLocalHub({ dataDir });
+    const orphan = await startLocalHub({ dataDir, dynamo: testDynamoSettings(dataDir, true) });
     // Assess 1
     expect(orphan.adminKey).toBeUndefined();
     expect(orphan.adminNotice?.text).toContain(`cordon admin recover --data-dir ${dataDir}`);
@@ -96,7 +96,7 @@ describe("a lost admin key and a second hub on one folder or port", () => {
     const lost = recovered.clientFor("hub-admin", oldKey);
     expect((await lost.raw("GET", "/v1/me")).body).toMatchObject({ code: "credentials_rejected" });
     await recovered.stop();
-    const fourth = await startLocalHub({ dataDir });
+    const fourth = await startLocalHub({ dataDir, dynamo: testDynamoSettings(dataDir, true) });
     expect(fourth.adminNotice).toBeUndefined();
     await fourth.stop();
   });
