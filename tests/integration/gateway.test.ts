@@ -87,6 +87,13 @@ const PATH_CASES: PathCase[] = [
   },
   { name: "%25", sent: "/v1/me%25", htu: "/v1/me%25", aws: "gateway 400", status: 400 },
   {
+    name: "an escape that does not decode",
+    sent: "/v1/%zz",
+    htu: "/v1/%zz",
+    aws: "gateway 400",
+    status: 400,
+  },
+  {
     name: "%25 in a query",
     sent: "/v1/me?x=%25",
     htu: "/v1/me?x=%25",
