@@ -2,8 +2,10 @@
  * What every answer of the hub must look like, whatever was asked (DESIGN §7, §9):
  * never a 5xx, errors as problem+json with `status` equal to the HTTP status, a 422
  * naming at least one field, a 405 with Allow, nothing in any body that betrays the
- * implementation (stack frames, file paths), and an answer within a second.
+ * implementation (stack frames, file paths), and an answer within a second. The two
+ * refusals API Gateway answers itself (DESIGN §7) are its plain JSON, exactly.
  */
+import { GATEWAY_ANSWERS } from "../../local/http-api-event.js";
 import type { RawAnswer } from "./raw-http.js";
 
 export const SLOWEST_ANSWER_MS = 1000;
@@ -29,8 +31,20 @@ export function contractViolations(answer: RawAnswer): string[] {
   for (const pattern of LEAK_PATTERNS) {
     if (pattern.test(answer.text)) violations.push(`body matches ${pattern}: ${answer.text}`);
   }
-  if (answer.status >= 400) violations.push(...problemViolations(answer));
+  if (answer.status >= 400 && !isGatewayAnswer(answer))
+    violations.push(...problemViolations(answer));
   return violations;
+}
+
+/** One of API Gateway's own refusals (a path it cannot decode, a body over 10 MiB), which the hub never saw. */
+export function isGatewayAnswer(answer: RawAnswer): boolean {
+  const type = String(answer.headers["content-type"] ?? "");
+  return Object.values(GATEWAY_ANSWERS).some(
+    (gateway) =>
+      gateway.status === answer.status &&
+      gateway.body === answer.text &&
+      type.startsWith("application/json"),
+  );
 }
 
 function problemViolations(answer: RawAnswer): string[] {
