@@ -39,8 +39,9 @@ export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
 /**
  * esbuild settings for every function. Everything is bundled, the AWS SDK included
  * (`bundleAwsSDK`): a function runs exactly the SDK that package-lock.json pins and
- * the tests ran with, never whichever one the runtime ships, and a bundled SDK loads
- * in about half the time of the runtime's (bench/stages/cold-start.ts; docs/deploy.md).
+ * the tests ran with, never whichever one the runtime ships, and the whole bundle loads
+ * in about a third of the time it takes with the runtime's SDK (bench/stages/cold-start.ts;
+ * docs/deploy.md).
  * `mainFields` picks the SDK's ES modules so that esbuild drops what no code uses. ESM
  * needs the createRequire banner because some dependencies are CommonJS and call
  * `require` for Node built-ins.
