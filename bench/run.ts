@@ -8,7 +8,7 @@
  *   read       feed pages of 100, and its floor
  *   fan-out    one publish to 10, 100 and 1,000 subscribers, and its floor
  *   memory     the hub's peak RSS over all of the above
- *   cold start each Lambda bundle's size and import time
+ *   cold start each Lambda bundle's size and import time (alone: bench/cold-start.ts)
  *   embedded   what dynalite and fauxqs cost on their own
  * then the table on stdout and bench/results/latest.json.
  *
@@ -31,7 +31,7 @@ import { describeMachine } from "./machine.js";
 import { type ProfileSummary, readProfile, renderProfile, summariseProfile } from "./profile.js";
 import { startReceiverProcess } from "./receiver.js";
 import { type Row, renderTable, row } from "./report.js";
-import { coldStartStage } from "./stages/cold-start.js";
+import { coldStartRows, coldStartStage } from "./stages/cold-start.js";
 import { type CostReport, measureCosts } from "./stages/costs.js";
 import { embeddedStage } from "./stages/embedded.js";
 import { fanoutStage } from "./stages/fanout.js";
@@ -268,40 +268,7 @@ try {
         }),
       ];
     }),
-    ...coldStart.bundles.flatMap((bundle) => {
-      const name = bundle.entry.replace(/^lambdas\/|\.ts$/g, "");
-      return [
-        row({
-          stage: "cold start",
-          metric: `${name} bundle size${bundle.aws_sdk_external ? " (@aws-sdk external)" : ""}`,
-          unit: "KB",
-          value: bundle.bytes / 1000,
-          target: "≤ 500 KB",
-          holds: (value) => value <= 500,
-        }),
-        row({
-          stage: "cold start",
-          metric: `${name} import (floor: its external SDK modules)`,
-          unit: "ms",
-          value: bundle.import_ms,
-          floor: bundle.external_import_ms,
-          target: "≤ 150 ms",
-          holds: (value) => value <= 150,
-        }),
-        row({
-          stage: "cold start",
-          metric: `${name} with @aws-sdk bundled: size`,
-          unit: "KB",
-          value: bundle.sdk_bundled.bytes / 1000,
-        }),
-        row({
-          stage: "cold start",
-          metric: `${name} with @aws-sdk bundled: import`,
-          unit: "ms",
-          value: bundle.sdk_bundled.import_ms,
-        }),
-      ];
-    }),
+    ...coldStartRows(coldStart),
     row({
       stage: "memory",
       metric: "hub peak RSS (VmHWM; floor: idle hub)",

@@ -1,26 +1,37 @@
 /**
- * The local stand-in for API Gateway's HTTP API: turns each Node HTTP request into a
- * payload-format-2.0 event for the same handler that runs on Lambda, and the result
- * back into an HTTP response. Raw path and raw query string are passed exactly as
- * sent, because request tokens sign them (`htu`).
+ * The local stand-in for API Gateway's HTTP API: a Node HTTP server that turns each
+ * request into the payload-format-2.0 event AWS would build (local/http-api-event.ts)
+ * for the same handler that runs on Lambda, refuses what AWS's gateway refuses itself,
+ * and turns the handler's result back into an HTTP response.
+ *
+ * A connection holds at most the API's body limit plus one chunk: no route takes a
+ * body over 256 KiB and the handler refuses one before anything else (DESIGN §9), so a
+ * body past that limit is not kept — the handler gets its headers and answers the same
+ * 413 it gives on AWS, and the rest of the body is dropped as it arrives.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Context } from "aws-lambda";
 import type { ApiHandler } from "../lambdas/api.js";
-import type { HttpEvent } from "../shared/http/event.js";
-import { readBodyUpTo } from "../shared/http/read-body.js";
-
-/** API Gateway's own payload limit; the handler enforces the API's smaller one. */
-const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+import type { HttpEvent, HttpResult } from "../shared/http/event.js";
+import { MAX_BODY_BYTES } from "../shared/http/middlewares/body-limit.js";
+import { readBodyWithin } from "../shared/http/read-body.js";
+import {
+  bodyRefusedEvent,
+  GATEWAY_ANSWERS,
+  GATEWAY_MAX_BODY_BYTES,
+  type GatewayTarget,
+  gatewayTargetOf,
+  httpApiEvent,
+  type ReceivedRequest,
+} from "./http-api-event.js";
 
 export function createApiGatewayServer(
   handler: ApiHandler,
   onError: (error: unknown) => void,
 ): Server {
-  return createServer((req, res) => {
-    void serve(handler, req, res).catch((error: unknown) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    void answer(handler, req, res).catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });
@@ -29,22 +40,87 @@ export function createApiGatewayServer(
         res.destroy();
       }
     });
+  };
+  const server = createServer(serve);
+  // A client that waits for "100 Continue" is not asked for a body that will be refused.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const acceptable =
+      gatewayTargetOf(req.url ?? "/") !== undefined && (declaredLength(req) ?? 0) <= MAX_BODY_BYTES;
+    if (acceptable) res.writeContinue();
+    serve(req, res);
   });
+  return server;
 }
 
-async function serve(
+async function answer(
   handler: ApiHandler,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const body = await readBodyUpTo(req, GATEWAY_MAX_BODY);
-  if (body === undefined) {
-    res.writeHead(413, { "content-type": "application/json", connection: "close" });
-    res.end(JSON.stringify({ message: "Request Entity Too Large" }));
-    return;
+  const received = receivedOf(req);
+  const target = gatewayTargetOf(received.target);
+  if (target === undefined) return answerAsGateway(res, GATEWAY_ANSWERS.badRequest);
+  const declared = declaredLength(req);
+  if (declared !== undefined && declared > GATEWAY_MAX_BODY_BYTES)
+    return answerAsGateway(res, GATEWAY_ANSWERS.tooLarge);
+
+  const event = await eventFor(req, res, received, target, declared);
+  const result = await handler(event, lambdaContext(randomUUID()));
+  writeResult(res, result);
+}
+
+/** The event for the handler, reading the body only while the API could accept it. */
+async function eventFor(
+  req: IncomingMessage,
+  res: ServerResponse,
+  received: ReceivedRequest,
+  target: GatewayTarget,
+  declared: number | undefined,
+): Promise<HttpEvent> {
+  if (declared !== undefined && declared > MAX_BODY_BYTES) {
+    // Not read at all. Framed by its Content-Length (at most the gateway's 10 MiB), the
+    // body is dropped as it arrives and the connection stays usable; a client waiting
+    // for "100 Continue" never sends it, so that connection is closed after the answer.
+    if (req.headers.expect !== undefined) res.setHeader("connection", "close");
+    req.resume();
+    return bodyRefusedEvent(received, target, declared);
   }
-  const event = toEvent(req, body);
-  const result = await handler(event, lambdaContext(event.requestContext.requestId));
+  const read = await readBodyWithin(req, MAX_BODY_BYTES);
+  if (read.complete) return httpApiEvent(received, target, read.bytes);
+  // A chunked body past the limit: what follows is dropped, up to what AWS's gateway
+  // would take at all; past that the connection is cut.
+  let total = read.receivedBytes;
+  req.on("data", (chunk: Buffer) => {
+    total += chunk.length;
+    if (total > GATEWAY_MAX_BODY_BYTES) req.socket.destroy();
+  });
+  return bodyRefusedEvent(received, target, read.receivedBytes);
+}
+
+function receivedOf(req: IncomingMessage): ReceivedRequest {
+  return {
+    method: req.method ?? "GET",
+    target: req.url ?? "/",
+    httpVersion: req.httpVersion,
+    rawHeaders: req.rawHeaders,
+    sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
+    localPort: req.socket.localPort ?? 0,
+  };
+}
+
+/** The Content-Length the client declared (Node has checked it is one number), if any. */
+function declaredLength(req: IncomingMessage): number | undefined {
+  const header = req.headers["content-length"];
+  return header === undefined ? undefined : Number(header);
+}
+
+/** An answer of API Gateway itself; the connection is not kept, as the body was not read. */
+function answerAsGateway(res: ServerResponse, answer: { status: number; body: string }): void {
+  res.writeHead(answer.status, { "content-type": "application/json", connection: "close" });
+  res.end(answer.body);
+}
+
+function writeResult(res: ServerResponse, result: HttpResult): void {
   const headers: Record<string, string | string[]> = { ...result.headers };
   if (result.cookies !== undefined && result.cookies.length > 0)
     headers["set-cookie"] = result.cookies;
@@ -56,94 +132,7 @@ async function serve(
   );
 }
 
-function toEvent(req: IncomingMessage, body: Buffer): HttpEvent {
-  const url = req.url ?? "/";
-  const queryAt = url.indexOf("?");
-  const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
-  const rawQueryString = queryAt === -1 ? "" : url.slice(queryAt + 1);
-  const headers: Record<string, string> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = (req.rawHeaders[i] ?? "").toLowerCase();
-    const value = req.rawHeaders[i + 1] ?? "";
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
-  const cookies = headers.cookie?.split(";").map((cookie) => cookie.trim());
-  delete headers.cookie;
-  const method = (req.method ?? "GET").toUpperCase();
-  const now = Date.now();
-  const requestId = randomUUID();
-  const { text, isBase64Encoded } = encodeBody(body, headers["content-type"]);
-  const event: HttpEvent = {
-    version: "2.0",
-    routeKey: "$default",
-    rawPath,
-    rawQueryString,
-    headers,
-    queryStringParameters: queryParameters(rawQueryString),
-    requestContext: {
-      accountId: "local",
-      apiId: "local",
-      domainName: headers.host ?? "127.0.0.1",
-      domainPrefix: "local",
-      http: {
-        method,
-        path: safeDecode(rawPath),
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? "127.0.0.1",
-        userAgent: headers["user-agent"] ?? "",
-      },
-      requestId,
-      routeKey: "$default",
-      stage: "$default",
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-    },
-    isBase64Encoded,
-  };
-  if (cookies !== undefined) event.cookies = cookies;
-  if (text !== undefined) event.body = text;
-  return event;
-}
-
-/** Like API Gateway: text stays text when it is valid UTF-8 of a textual type; anything else travels as base64. */
-function encodeBody(
-  body: Buffer,
-  contentType: string | undefined,
-): { text: string | undefined; isBase64Encoded: boolean } {
-  if (body.length === 0) return { text: undefined, isBase64Encoded: false };
-  const type = (contentType ?? "").toLowerCase();
-  const textual =
-    type.startsWith("text/") ||
-    type.includes("json") ||
-    type.includes("xml") ||
-    type.includes("x-www-form-urlencoded");
-  if (textual) {
-    try {
-      return { text: utf8.decode(body), isBase64Encoded: false };
-    } catch {
-      // not UTF-8: fall back to base64, as API Gateway does for binary
-    }
-  }
-  return { text: body.toString("base64"), isBase64Encoded: true };
-}
-
-function queryParameters(raw: string): Record<string, string> | undefined {
-  if (raw === "") return undefined;
-  const parameters: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(raw)) {
-    parameters[name] = parameters[name] === undefined ? value : `${parameters[name]},${value}`;
-  }
-  return parameters;
-}
-
-function safeDecode(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
-}
-
+/** A Lambda context as the runtime gives one: its own request id, not the gateway's. */
 export function lambdaContext(requestId: string, functionName = "cordon-api"): Context {
   const deadline = Date.now() + 29_000;
   return {

@@ -107,6 +107,14 @@ export class Router {
   }
 }
 
+/**
+ * What a `{name}` placeholder matches: one segment of URL-unreserved characters
+ * (RFC 3986 §2.3), never the dot segments `.` and `..`. Every id the API hands out is
+ * made of these, so the path a caller signs (`htu`) is the path the hub sees, however a
+ * gateway decodes it (DESIGN §3); any other segment is no route, a 404 before the token.
+ */
+const PARAMETER_SEGMENT = "(?!\\.\\.?(?:/|$))([A-Za-z0-9._~-]+)";
+
 function compile(path: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
   const source = path
@@ -115,7 +123,7 @@ function compile(path: string): { pattern: RegExp; names: string[] } {
       const placeholder = /^\{(\w+)\}$/.exec(segment);
       if (placeholder?.[1] !== undefined) {
         names.push(placeholder[1]);
-        return "([^/]+)";
+        return PARAMETER_SEGMENT;
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })

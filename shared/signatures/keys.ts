@@ -23,8 +23,14 @@ import type {
   SigningKey,
 } from "./types.js";
 
-/** A `kid` appears in URL paths (`DELETE /v1/keys/{kid}`), so only unreserved characters. */
-export const KID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
+/**
+ * A `kid` appears in URL paths (`DELETE /v1/keys/{kid}`), so only unreserved characters,
+ * and never `.` or `..`: clients and gateways may resolve those as dot segments, and the
+ * router refuses them (shared/http/route.ts).
+ */
+export const KID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._~-]{1,128}$/;
+
+const KID_RULE = "kid must be 1 to 128 characters from A-Z, a-z, 0-9 and . _ ~ -, not . or ..";
 
 /** Every JWK member that holds private or secret key material, for any `kty`. */
 export const PRIVATE_JWK_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"] as const;
@@ -48,7 +54,7 @@ const KidSchema = z
   .string({
     error: (issue) => (issue.input === undefined ? "kid is required." : "kid must be a string."),
   })
-  .regex(KID_PATTERN, "kid must be 1 to 128 characters from A-Z, a-z, 0-9 and . _ ~ -");
+  .regex(KID_PATTERN, KID_RULE);
 
 /** Ed25519 public keys, P-256 coordinates and both private scalars are all 32 bytes. */
 function bytes32(member: string) {
@@ -297,11 +303,7 @@ export async function generateSigningKey(
   kid?: string,
 ): Promise<{ signingKey: SigningKey; publicJwk: PublicJwk }> {
   if (kid !== undefined && !KID_PATTERN.test(kid)) {
-    throw new SignatureError(
-      "ERR_KEY_INVALID",
-      "kid must be 1 to 128 characters from A-Z, a-z, 0-9 and . _ ~ -",
-      { pointer: "/kid" },
-    );
+    throw new SignatureError("ERR_KEY_INVALID", KID_RULE, { pointer: "/kid" });
   }
   const { privateKey } = await generateKeyPair(kind, { extractable: true });
   const exported = await exportJWK(privateKey);

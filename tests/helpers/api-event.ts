@@ -1,4 +1,5 @@
 /** API Gateway HTTP API (payload 2.0) events for calling the api handler directly. */
+import { requestTimeOf } from "../../local/http-api-event.js";
 import type { HttpEvent } from "../../shared/http/event.js";
 
 export function apiEvent(
@@ -29,7 +30,7 @@ export function apiEvent(
       requestId: `req-${now}`,
       routeKey: "$default",
       stage: "$default",
-      time: new Date(now).toUTCString(),
+      time: requestTimeOf(new Date(now)),
       timeEpoch: now,
     },
     ...(options.body === undefined

@@ -5,7 +5,9 @@
  * implementation (stack frames, file paths), and an answer within a bound: a second,
  * or more on a busy machine (the hostile harness calibrates it against an ordinary
  * heavy request in the same run, so no input can make the hub pathologically slow).
+ * The two refusals API Gateway answers itself (DESIGN §7) are its plain JSON, exactly.
  */
+import { GATEWAY_ANSWERS } from "../../local/http-api-event.js";
 import type { RawAnswer } from "./raw-http.js";
 
 /**
@@ -38,8 +40,20 @@ export function contractViolations(answer: RawAnswer, slowestMs = SLOWEST_ANSWER
   for (const pattern of LEAK_PATTERNS) {
     if (pattern.test(answer.text)) violations.push(`body matches ${pattern}: ${answer.text}`);
   }
-  if (answer.status >= 400) violations.push(...problemViolations(answer));
+  if (answer.status >= 400 && !isGatewayAnswer(answer))
+    violations.push(...problemViolations(answer));
   return violations;
+}
+
+/** One of API Gateway's own refusals (a path it cannot decode, a body over 10 MiB), which the hub never saw. */
+export function isGatewayAnswer(answer: RawAnswer): boolean {
+  const type = String(answer.headers["content-type"] ?? "");
+  return Object.values(GATEWAY_ANSWERS).some(
+    (gateway) =>
+      gateway.status === answer.status &&
+      gateway.body === answer.text &&
+      type.startsWith("application/json"),
+  );
 }
 
 function problemViolations(answer: RawAnswer): string[] {

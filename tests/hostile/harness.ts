@@ -12,7 +12,11 @@ import { signRequestToken } from "../../shared/signatures/request-token.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { type RawAnswer, type RawRequest, sendRaw } from "../helpers/raw-http.js";
-import { contractViolations, SLOWEST_ANSWER_MS } from "../helpers/response-contract.js";
+import {
+  contractViolations,
+  isGatewayAnswer,
+  SLOWEST_ANSWER_MS,
+} from "../helpers/response-contract.js";
 import {
   diffSnapshots,
   replayGuardKey,
@@ -234,7 +238,9 @@ export class Harness {
       if (stray.length > 0)
         violations.push(`a ${answer.status} wrote ${stray.join("; ").replaceAll("\u0000", " ")}`);
       const problemType = String((answer.json as { type?: unknown } | undefined)?.type ?? "");
-      const beforeToken = BEFORE_TOKEN.has(problemType.slice(problemType.lastIndexOf("/") + 1));
+      const beforeToken =
+        isGatewayAnswer(answer) ||
+        BEFORE_TOKEN.has(problemType.slice(problemType.lastIndexOf("/") + 1));
       const spent = written.includes(`PutItem ${guard}`);
       // A token that passed every token check is spent, whatever the outcome (DESIGN §9).
       if (guard !== undefined && answer.status !== 401 && !beforeToken && !spent)

@@ -182,6 +182,8 @@ describe("decodeCompactJws", () => {
     ["not a string", 12, "ERR_JWS_MALFORMED"],
     ["holding a slash", "a/b", "ERR_JWS_KID_UNKNOWN"],
     ["longer than 128", "k".repeat(129), "ERR_JWS_KID_UNKNOWN"],
+    ["that is a dot segment", ".", "ERR_JWS_KID_UNKNOWN"],
+    ["that is a double-dot segment", "..", "ERR_JWS_KID_UNKNOWN"],
   ] as const)("refuses a kid %s", async (_case, kid, code) => {
     // Prepare
     const compact = `${b64u(HEADER("k", { kid }))}.${b64u("{}")}.${SIG64}`;

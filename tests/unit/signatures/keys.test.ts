@@ -237,6 +237,11 @@ describe("generateSigningKey", () => {
     // Assess
     expect(signingKey.kid).toBe("2026-11.primary");
     await expectRefusal(() => generateSigningKey("ES256", "no/slashes"), "ERR_KEY_INVALID");
+    // A dot segment could not be revoked: `DELETE /v1/keys/..` is no route.
+    await expectRefusal(() => generateSigningKey("ES256", ".."), "ERR_KEY_INVALID");
+    expect(issuesOf({ ...ed.publicJwk, kid: "." })).toEqual([
+      { path: ["kid"], message: expect.stringMatching(/not \. or \.\./) },
+    ]);
   });
 });
 
