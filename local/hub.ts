@@ -16,6 +16,7 @@ import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
 import type { QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "../shared/ratelimits/types.js";
 import { publicJwkOf } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
@@ -47,6 +48,8 @@ export interface LocalHubOptions {
   logger?: Logger;
   /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
   sweepIntervalMs?: number;
+  /** The hub's rates by class (DESIGN §15); classes not given keep their defaults. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface LocalHub {
@@ -99,6 +102,7 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     logger,
     metrics,
     newId: ulid,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
   };
   const adminCreated = await ensureAdminOrganisation(
     deps,

@@ -3,6 +3,7 @@
  * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM.
  */
 import { resolve } from "node:path";
+import { parseRateLimits } from "../shared/ratelimits/config.js";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
 import { DEFAULT_AUDIENCE, startLocalHub } from "./hub.js";
 
@@ -13,11 +14,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
+let rateLimits: ReturnType<typeof parseRateLimits>;
+try {
+  rateLimits = parseRateLimits(process.env.CORDON_RATE_LIMITS);
+} catch (error) {
+  console.error(`CORDON_RATE_LIMITS: ${(error as Error).message}`);
+  process.exit(2);
+}
 
 const hub = await startLocalHub({
   dataDir,
   port,
   audience,
+  rateLimits,
   logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
 });
 

@@ -128,6 +128,11 @@ export interface VerifyRequestTokenInput<P> {
    * Called only after every other check passed.
    */
   claimJti: (iss: string, jti: string, keepUntilEpochSeconds: number) => Promise<boolean>;
+  /**
+   * Runs once the signature has verified and before the `jti` is claimed: what it
+   * throws refuses the request with the token still unspent (a rate limit, DESIGN §15).
+   */
+  beforeSpend?: (principal: P) => Promise<void>;
 }
 
 export interface VerifiedRequest<P> {
@@ -142,7 +147,7 @@ export interface VerifiedRequest<P> {
 /**
  * Verifies a request token, in this order: Authorization scheme → header (alg
  * allowlist, members, typ, kid) → claims (types) → aud → time → htm → htu → bsh →
- * resolveKey (the one read) → alg fits key → signature → claimJti. Throws
+ * resolveKey (the one read) → alg fits key → signature → beforeSpend → claimJti. Throws
  * {@link SignatureError}; errors thrown by `resolveKey` and `claimJti` propagate as is.
  */
 export async function verifyRequestToken<P>(
@@ -176,6 +181,7 @@ export async function verifyRequestToken<P>(
     throw new SignatureError("ERR_JWS_KID_UNKNOWN", "No active key matches the token.");
   }
   await verifyDecodedJws(decoded, resolved.jwk);
+  await input.beforeSpend?.(resolved.principal);
 
   const fresh = await input.claimJti(
     claims.iss,

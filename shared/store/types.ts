@@ -17,6 +17,7 @@ import type {
 import type { Organisation } from "../orgs/types.js";
 import type { SightingRecord } from "../sightings/types.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
+import type { RateLimitStore } from "./rate-limits.js";
 
 export interface Page<T> {
   items: T[];
@@ -213,4 +214,5 @@ export interface Store {
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   work: WorkStore;
+  rateLimits: RateLimitStore;
 }

@@ -7,6 +7,7 @@ import { type EmbeddedDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../../loc
 import type { HubDeps } from "../../shared/hub/deps.js";
 import { CountingMetrics, silentLogger } from "../../shared/observability/types.js";
 import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
+import { DEFAULT_RATE_LIMITS } from "../../shared/ratelimits/types.js";
 import { generateHubKeySet } from "../../shared/signatures/hub-keys.js";
 import { createDynamoStore } from "../../shared/store/dynamo/store.js";
 import { messageOf, newDelivery } from "../../shared/subscriptions/deliveries.js";
@@ -58,6 +59,7 @@ describe("the deliverer", () => {
       logger: silentLogger,
       metrics: new CountingMetrics(),
       newId: () => `01JDX3Q8Z6V2M4N5P6R7S8T9${String(++sequence).padStart(2, "0")}`,
+      rateLimits: DEFAULT_RATE_LIMITS,
     };
     await deps.store.orgs.createOrg({
       id: "kraken",

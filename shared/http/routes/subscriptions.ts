@@ -36,6 +36,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "json",
+      rateClass: "read",
       handle: async ({ caller, body }) => ({
         status: 201,
         body: await createSubscription(deps, caller, body),
@@ -51,6 +52,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller }) => ({ status: 200, body: await listSubscriptions(deps, caller) }),
     },
     {
@@ -63,6 +65,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => ({
         status: 200,
         body: toSubscriptionView(await ownSubscription(deps, caller, param("id"))),
@@ -79,6 +82,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "json",
+      rateClass: "read",
       handle: async ({ caller, param, body }) => ({
         status: 200,
         body: await patchSubscription(deps, caller, param("id"), body),
@@ -91,6 +95,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => {
         await deleteSubscription(deps, caller, param("id"));
         return { status: 204 };
@@ -103,6 +108,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "publish",
       handle: async ({ caller, param }) => ({
         status: 202,
         body: await testSubscription(deps, caller, param("id")),
@@ -118,6 +124,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => ({
         status: 200,
         body: await rotateSecret(deps, caller, param("id")),
@@ -134,6 +141,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param, query }) => {
         const limit = limitParam(query, PAGE_LIMITS);
         return {

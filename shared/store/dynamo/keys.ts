@@ -32,6 +32,7 @@ export const key = {
     pk: `DLV#${subscriptionId}`,
     sk: `${eventAt}#${webhookId}`,
   }),
+  rateLimit: (scope: string): ItemKey => ({ pk: `RL#${scope}`, sk: "RL" }),
 };
 
 export const LIST_ORGS = "ORGS";

@@ -6,6 +6,7 @@ import { DynamoBulletinStore } from "./bulletins.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
 import { DynamoFeedStore } from "./feed.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
+import { DynamoRateLimitStore } from "./rate-limits.js";
 import { DynamoSightingStore } from "./sightings.js";
 import { DynamoSubscriptionStore } from "./subscriptions.js";
 import { Table } from "./table.js";
@@ -25,5 +26,6 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     subscriptions: new DynamoSubscriptionStore(table),
     deliveries: new DynamoDeliveryStore(table),
     work: new DynamoWorkStore(table),
+    rateLimits: new DynamoRateLimitStore(table),
   };
 }
