@@ -180,6 +180,7 @@ export type SubscriptionChanges = {
     | "secret"
     | "previous_secret"
     | "failing_since"
+    | "breaker"
     | "updated_at"]?: SubscriptionRecord[K] | null;
 };
 
@@ -196,6 +197,10 @@ export interface DeliveryStore {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<DeliveryRecord>>;
+  /** One delivery of a subscription by its webhook-id (undefined when there is none). */
+  findDelivery(subscriptionId: string, webhookId: string): Promise<DeliveryRecord | undefined>;
+  /** Saves a delivery made open again (a resend): it is findable for another full retention. */
+  reopenDelivery(record: DeliveryRecord): Promise<void>;
 }
 
 export interface WorkStore {

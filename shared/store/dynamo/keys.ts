@@ -32,6 +32,11 @@ export const key = {
     pk: `DLV#${subscriptionId}`,
     sk: `${eventAt}#${webhookId}`,
   }),
+  /** Finds a delivery by its webhook-id (the deliveries route), pointing at its key. */
+  deliveryRef: (subscriptionId: string, webhookId: string): ItemKey => ({
+    pk: `DLVW#${subscriptionId}#${webhookId}`,
+    sk: "DLVW",
+  }),
   rateLimit: (scope: string): ItemKey => ({ pk: `RL#${scope}`, sk: "RL" }),
 };
 

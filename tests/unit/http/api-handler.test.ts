@@ -72,7 +72,15 @@ describe("the api handler over a mocked table", () => {
       secrets: new AesGcmSecretBox(new Uint8Array(32)),
       webhooks: {
         policy: { allowInsecure: false },
-        sender: { post: async () => ({ kind: "failed", error: "no" }) },
+        sender: {
+          post: async () => ({
+            status: null,
+            error: "ECONNREFUSED",
+            excerpt: null,
+            retryAfter: undefined,
+            durationMs: 0,
+          }),
+        },
         resolver: async () => [],
       },
       logger: silentLogger,
