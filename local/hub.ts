@@ -13,7 +13,8 @@ import { type HubDeps, systemClock } from "../shared/hub/deps.js";
 import { CountingMetrics, type Logger, silentLogger } from "../shared/observability/types.js";
 import { ensureAdminOrganisation } from "../shared/orgs/onboarding.js";
 import { sweep, sweepAll } from "../shared/outbox/sweeper.js";
-import type { QueueName } from "../shared/queue/port.js";
+import { parseDeliveryMessage } from "../shared/queue/messages.js";
+import { MAX_RETRY_WAIT_SECONDS, type QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../shared/ratelimits/types.js";
@@ -34,6 +35,7 @@ import {
 } from "./data-dir.js";
 import { LOCAL_TABLE, repairIndexes, startEmbeddedDynamo } from "./dynamo.js";
 import { SqsEventSource } from "./event-source.js";
+import { FairEventSource } from "./fair-event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
 import { startEmbeddedSqs } from "./sqs.js";
@@ -69,12 +71,17 @@ export interface LocalHub {
 export const DEFAULT_AUDIENCE = "cordon";
 const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
 /**
- * Covers every outbox grace period (the longest, a delivery's, is 60 s past its next
- * attempt), so the start-up sweep meets everything in flight — and the quick retries
- * too (at once, then 5 s ±10%), which would otherwise wait for their grace to pass.
+ * Covers every open delivery, however far off its next attempt (a retry waits at most
+ * the queue's 12 hours, and the outbox lists it 60 s after that), and every other
+ * outbox item (due within a minute). A retry's queue message died with the last
+ * process; with a horizon shorter than its wait, the periodic sweep would re-drive it
+ * only 60 s after it was due (issue 14: "a retry ran 62 s after its next_attempt_at").
  * A delivery re-driven before its time waits in the queue until it is due.
  */
-const STARTUP_SWEEP_HORIZON_MS = 70_000;
+const STARTUP_SWEEP_HORIZON_MS = (MAX_RETRY_WAIT_SECONDS + 120) * 1000;
+/** The delivery consumer: handler invocations at once, and at most this many per organisation. */
+const DELIVERY_CONCURRENCY = 64;
+const DELIVERY_PER_ORGANISATION = 16;
 
 export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -136,7 +143,20 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
     );
   const sources = [
     consume("fanout", createFanoutHandler(deps), 2),
-    consume("delivery", createDeliverHandler(deps), 16),
+    new FairEventSource(
+      sqs.client,
+      createDeliverHandler(deps),
+      {
+        name: "delivery",
+        queueUrl: sqs.urls.delivery,
+        queueArn: sqs.arns.delivery,
+        concurrency: DELIVERY_CONCURRENCY,
+        perGroup: DELIVERY_PER_ORGANISATION,
+        groupOf: subscriberOf,
+        visibilityTimeoutSeconds: QUEUE_SETTINGS.delivery.visibilityTimeoutSeconds,
+      },
+      logger,
+    ),
   ];
   for (const source of sources) source.start();
   const sweeper = setInterval(() => {
@@ -174,4 +194,14 @@ export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub>
       return stopped;
     },
   };
+}
+
+/** A delivery message's group: its subscriber organisation (as MessageGroupId is on AWS). */
+function subscriberOf(message: { Body?: string }): string {
+  try {
+    const parsed = parseDeliveryMessage(message.Body ?? "");
+    return parsed.org_id ?? parsed.subscription_id;
+  } catch {
+    return "unreadable";
+  }
 }
