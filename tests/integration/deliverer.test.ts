@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type EmbeddedDynamo, LOCAL_TABLE, startEmbeddedDynamo } from "../../local/dynamo.js";
+import { NotFoundError } from "../../shared/errors/errors.js";
 import type { HubDeps } from "../../shared/hub/deps.js";
 import { CountingMetrics, silentLogger } from "../../shared/observability/types.js";
 import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
@@ -11,6 +12,7 @@ import { DEFAULT_RATE_LIMITS } from "../../shared/ratelimits/types.js";
 import { generateHubKeySet } from "../../shared/signatures/hub-keys.js";
 import { createDynamoStore } from "../../shared/store/dynamo/store.js";
 import { messageOf, newDelivery } from "../../shared/subscriptions/deliveries.js";
+import { getDelivery, listDeliveries, resendDelivery } from "../../shared/subscriptions/manage.js";
 import {
   DELIVERY_RETENTION_MS,
   type DeliveryRecord,
@@ -432,5 +434,28 @@ describe("the deliverer", () => {
     expect(sent).toHaveLength(0);
     expect(await new Deliverer(deps).attempt({ ...message, series: 3 }, "h")).toBe("done");
     expect(sent).toHaveLength(1);
+  });
+
+  it("treats a delivery 30 days past settling as gone, whether or not the table still holds it", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    await new Deliverer(deps).attempt(message, "h");
+    const caller = await deps.store.orgs.getOrg("kraken");
+    if (caller === undefined) throw new Error("no kraken");
+    const listed = async () =>
+      (await listDeliveries(deps, caller, subscription.id, 50, undefined)).items.map(
+        (item) => item.webhook_id,
+      );
+    expect(await listed()).toEqual([message.webhook_id]);
+    expect((await getDelivery(deps, caller, subscription.id, message.webhook_id)).status).toBe(
+      "delivered",
+    );
+    now = new Date(now.getTime() + DELIVERY_RETENTION_MS);
+    expect(await listed()).toEqual([]);
+    await expect(getDelivery(deps, caller, subscription.id, message.webhook_id)).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(resendDelivery(deps, caller, subscription.id, message.webhook_id)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 });
