@@ -3,8 +3,7 @@
  * body size, route, token, media type, JSON, role — then the route's own code. The
  * rate limit (DESIGN §15, 429) sits inside the token check: after the signature, before
  * the `jti` is spent, so only an authenticated organisation can empty its own bucket
- * and a limited request leaves its token usable. Then each organisation gets its share
- * of the process (callerShare): a flood waits its own turn.
+ * and a limited request leaves its token usable.
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -14,7 +13,6 @@ import type { HttpEvent, HttpResult } from "../shared/http/event.js";
 import type { ApiContext } from "../shared/http/middleware.js";
 import { accessLog } from "../shared/http/middlewares/access-log.js";
 import { bodyLimit } from "../shared/http/middlewares/body-limit.js";
-import { callerShare } from "../shared/http/middlewares/caller-share.js";
 import { jsonBody } from "../shared/http/middlewares/json-body.js";
 import { problemResponses } from "../shared/http/middlewares/problem-responses.js";
 import { rateLimitFields } from "../shared/http/middlewares/rate-limit-headers.js";
