@@ -2,7 +2,8 @@
  * A hostile partner in a process of its own (issue 13), so that its own work —
  * signing every request — costs neither the hub nor the victim measured beside it.
  * Run by tests/abuse/harness.ts with the attack as JSON in ABUSE_ATTACK; floods until
- * its stdin closes, then prints what the hub answered, by status, as one JSON line.
+ * its stdin closes ("pause" and "resume" lines hold it back meanwhile), then prints what
+ * the hub answered, by status, as one JSON line.
  * Not a script to start by hand.
  */
 import { Transport } from "../../cli/sdk/transport.js";
@@ -42,6 +43,9 @@ const screenBody = {
 };
 
 let running = true;
+/** While paused, no new request starts ("pause" and "resume" lines on stdin). */
+let resume: Promise<void> | undefined;
+let wake: () => void = () => {};
 let turn = 0;
 const statuses: Record<string, number> = {};
 
@@ -74,10 +78,12 @@ async function once(): Promise<void> {
   statuses[response.status] = (statuses[response.status] ?? 0) + 1;
 }
 
-const began = Date.now();
+/** The pace restarts after a pause: no burst to catch up. */
+let began = Date.now();
 let started = 0;
 const workers = Array.from({ length: attack.concurrency }, async () => {
   while (running) {
+    if (resume !== undefined) await resume;
     // The n-th request starts no earlier than n / rate seconds after the first.
     const due = began + (started * 1000) / attack.ratePerSecond;
     started += 1;
@@ -91,9 +97,25 @@ const workers = Array.from({ length: attack.concurrency }, async () => {
   }
 });
 
-process.stdin.resume();
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (text: string) => {
+  for (const command of text.split("\n")) {
+    if (command === "pause" && resume === undefined) {
+      resume = new Promise((resolve) => {
+        wake = resolve;
+      });
+    } else if (command === "resume" && resume !== undefined) {
+      resume = undefined;
+      began = Date.now();
+      started = 0;
+      wake();
+    }
+  }
+});
 process.stdin.on("end", () => {
   running = false;
+  resume = undefined;
+  wake();
 });
 process.stdout.write("attacking\n");
 await Promise.all(workers);

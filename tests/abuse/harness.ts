@@ -55,6 +55,9 @@ export async function startAbuseHub(env: Record<string, string> = {}): Promise<A
 }
 
 export interface Flood {
+  /** Holds the flood back (requests in flight finish), and lets it go again. */
+  pause(): void;
+  resume(): void;
   /** Stops the flood; answers the hub's answers to it, by status. */
   stop(): Promise<Record<string, number>>;
 }
@@ -88,6 +91,8 @@ export async function flood(
     child.once("exit", (code) => reject(new Error(`the attacker exited with ${code}`)));
   });
   return {
+    pause: () => child.stdin?.write("pause\n"),
+    resume: () => child.stdin?.write("resume\n"),
     stop: async () => {
       child.stdin?.end();
       await exited;

@@ -35,7 +35,7 @@ describe("a noisy neighbour", () => {
       kind: "read",
       concurrency: 8,
       ratePerSecond: 20,
-      sampleMs: 4_000,
+      sampleMs: 9_000,
       noisyRates: { read: 2 },
     });
     console.info(`[abuse] ${describePhases("victim GET /v1/me latency", phases)}`);

@@ -85,9 +85,15 @@ export async function pingAll(
   return statuses;
 }
 
+/** Quiet and flooded windows per measurement, taking turns. */
+const WINDOWS = 3;
+/** Time for a flood to start or for its requests in flight to finish, before a window. */
+const SETTLE_MS = 500;
+
 /**
- * Attack 3: a neighbour sending as many requests as it can, of `kind`, many at once.
- * Sample: the victim's `GET /v1/me`, one at a time.
+ * Attack 3: a neighbour sending requests of `kind`, many at once, at `ratePerSecond`.
+ * Sample: the victim's `GET /v1/me`, one at a time, for `sampleMs` quiet and as long
+ * flooded, in windows that take turns.
  */
 export async function apiFlood(options: {
   kind: "read" | "screen" | "sighting";
@@ -117,15 +123,25 @@ export async function apiFlood(options: {
       const answer = await victim.client.raw("GET", "/v1/me");
       if (answer.status !== 200) throw new Error(`GET /v1/me answered ${answer.status}`);
     };
-    const quiet = await sample(options.sampleMs, me);
+    // Quiet and flooded windows take turns, so that whatever else this machine does
+    // falls on both alike; each condition's samples are pooled.
     const attack = await flood(hub, noisy, {
       kind: options.kind,
       concurrency: options.concurrency,
       ratePerSecond: options.ratePerSecond,
       targets,
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const flooded = await sample(options.sampleMs, me);
+    const quiet: number[] = [];
+    const flooded: number[] = [];
+    const windowMs = options.sampleMs / WINDOWS;
+    for (let i = 0; i < WINDOWS; i += 1) {
+      attack.pause();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      quiet.push(...(await sample(windowMs, me)));
+      attack.resume();
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      flooded.push(...(await sample(windowMs, me)));
+    }
     return { quiet, flooded, flood: await attack.stop() };
   } finally {
     await hub.stop();
