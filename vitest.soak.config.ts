@@ -1,7 +1,8 @@
 /**
  * The long runs (`npm run test:soak`, also in CI): the fault soaks (tests/soak/*.soak.ts:
  * SIGKILLs during 500 publishes to 20 subscribers) and the hostile-input properties of
- * tests/hostile with five times the cases `npm test` tries. One file at a time: the
+ * tests/hostile with five times the cases `npm test` tries, and the abuse suite's long
+ * noisy-neighbour runs (tests/abuse/*.soak.ts). One file at a time: the
  * soak kills and restarts a hub process, and the hostile suite times every answer.
  */
 import { defineConfig } from "vitest/config";

@@ -45,6 +45,9 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       PORT: "0",
       CORDON_DATA_DIR: options.dataDir,
       CORDON_LOG_LEVEL: "warn",
+      // The stages measure speed, not limits: every class far above what they send. The
+      // rate limit's own cost is the noisy-neighbour stage's row.
+      CORDON_RATE_LIMITS: "publish=10000,screen=10000,read=10000,feed-token=10000",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,6 +1,9 @@
 /**
  * The api Lambda: middy wiring only. The checks run in the order DESIGN §9 fixes —
- * body size, route, token, media type, JSON, role — then the route's own code.
+ * body size, route, token, media type, JSON, role — then the route's own code. The
+ * rate limit (DESIGN §15, 429) sits inside the token check: after the signature, before
+ * the `jti` is spent, so only an authenticated organisation can empty its own bucket
+ * and a limited request leaves its token usable.
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -12,6 +15,7 @@ import { accessLog } from "../shared/http/middlewares/access-log.js";
 import { bodyLimit } from "../shared/http/middlewares/body-limit.js";
 import { jsonBody } from "../shared/http/middlewares/json-body.js";
 import { problemResponses } from "../shared/http/middlewares/problem-responses.js";
+import { rateLimitFields } from "../shared/http/middlewares/rate-limit-headers.js";
 import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
@@ -21,15 +25,19 @@ import { lambdaEntry } from "./runtime.js";
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 export function createApiHandler(deps: HubDeps): ApiHandler {
-  return middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
-    .use(accessLog(deps.logger))
-    .use(problemResponses(deps.logger))
-    .use(bodyLimit())
-    .use(routing(apiRouter(deps)))
-    .use(requestToken(deps))
-    .use(jsonBody())
-    .use(roleCheck())
-    .handler(dispatch);
+  return (
+    middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
+      .use(accessLog(deps.logger))
+      // Before problemResponses: middy runs onError in reverse, so this sees the problem answer.
+      .use(rateLimitFields())
+      .use(problemResponses(deps.logger))
+      .use(bodyLimit())
+      .use(routing(apiRouter(deps)))
+      .use(requestToken(deps))
+      .use(jsonBody())
+      .use(roleCheck())
+      .handler(dispatch)
+  );
 }
 
 export const handler = lambdaEntry(createApiHandler);

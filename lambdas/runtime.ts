@@ -26,6 +26,7 @@ import {
   SERVICE_NAME,
 } from "../shared/observability/types.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
+import { parseRateLimits } from "../shared/ratelimits/config.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { KmsSecretBox } from "../shared/webhooks/kms-secret-box.js";
 import { nodeWebhooks } from "../shared/webhooks/sender.js";
@@ -93,5 +94,6 @@ async function buildDeps(): Promise<HubDeps> {
     logger: loggerPort,
     metrics: metricsPort,
     newId: ulid,
+    rateLimits: parseRateLimits(env.CORDON_RATE_LIMITS),
   };
 }

@@ -109,6 +109,7 @@ export class Api extends Construct {
   addHandler(resources: HubResources): HubFunction {
     const handler = hubHandler(this, "Handler", {
       resources,
+      name: "api",
       entry: "lambdas/api.ts",
       description: "Cordon: the signed HTTP API (routing, tokens, problem+json)",
       // CPU scales with memory: token and JWS verification and the JSON of a

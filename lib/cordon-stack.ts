@@ -71,6 +71,7 @@ export class CordonStack extends Stack {
       delivery: this.queues.delivery,
       audience,
       logRetention: settings.logRetention,
+      rateLimits: settings.rateLimits,
     };
     const api = this.api.addHandler(resources);
     const fanout = new FanOut(this, "FanOut", { resources });

@@ -26,6 +26,7 @@ export class Delivery extends Construct {
 
     this.handler = hubHandler(this, "Handler", {
       resources,
+      name: "deliver",
       entry: "lambdas/deliver.ts",
       description: "Cordon: signs and POSTs webhooks (Standard Webhooks), with retries",
       // The work is waiting on subscribers' endpoints, not CPU.

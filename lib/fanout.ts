@@ -27,6 +27,7 @@ export class FanOut extends Construct {
 
     this.handler = hubHandler(this, "Handler", {
       resources,
+      name: "fanout",
       entry: "lambdas/fanout.ts",
       description: "Cordon: matches a change against subscriptions and enqueues deliveries",
       memorySize: 512,

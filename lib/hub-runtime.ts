@@ -9,6 +9,7 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import type { HubEnv } from "../shared/config/env.js";
 import { METRICS_NAMESPACE, SERVICE_NAME } from "../shared/observability/types.js";
+import { type HubFunctionName, TABLE_ACCESS } from "../shared/store/dynamo/key-access.js";
 import { HubFunction } from "./hub-function.js";
 import type { HubSecret } from "./hub-secret.js";
 import type { Storage } from "./storage.js";
@@ -22,6 +23,8 @@ export interface HubResources {
   /** The `aud` request tokens must carry: the hub's https origin. */
   audience: string;
   logRetention: RetentionDays;
+  /** The hub's rates by class (`CORDON_RATE_LIMITS`); undefined: the defaults. */
+  rateLimits: string | undefined;
 }
 
 /** Powertools settings; namespace and service are the ones lambdas/runtime.ts uses. */
@@ -47,11 +50,14 @@ function hubEnvironment(resources: HubResources): HubEnv {
     CORDON_DELIVERY_DLQ_URL: resources.delivery.deadLetterQueue.queueUrl,
     CORDON_HUB_SECRET_ID: resources.hubSecret.secret.secretArn,
     CORDON_SECRETS_KMS_KEY_ID: resources.storage.webhookSecretsKey.keyArn,
+    ...(resources.rateLimits === undefined ? {} : { CORDON_RATE_LIMITS: resources.rateLimits }),
   };
 }
 
 export interface HubHandlerProps {
   resources: HubResources;
+  /** Which hub function this is: its table access comes from shared/store/dynamo/key-access.ts. */
+  name: HubFunctionName;
   entry: string;
   description: string;
   memorySize: number;
@@ -60,8 +66,9 @@ export interface HubHandlerProps {
 
 /**
  * A hub Lambda with the hub's environment, X-Ray tracing, and the two grants all of
- * them need: item reads and writes on the table, and reading the hub secret (every
- * container loads its signing keys once, in lambdas/runtime.ts).
+ * them need: reads and writes of the table's partitions it uses (key-access.ts), and
+ * reading the hub secret (every container loads its signing keys once, in
+ * lambdas/runtime.ts).
  */
 export function hubHandler(scope: Construct, id: string, props: HubHandlerProps): HubFunction {
   const handler = new HubFunction(scope, id, {
@@ -73,7 +80,7 @@ export function hubHandler(scope: Construct, id: string, props: HubHandlerProps)
     logRetention: props.resources.logRetention,
     tracing: true,
   });
-  props.resources.storage.grantData(handler.role);
+  props.resources.storage.grantData(handler.role, TABLE_ACCESS[props.name]);
   props.resources.hubSecret.grantRead(handler.role);
   return handler;
 }

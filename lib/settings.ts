@@ -7,6 +7,7 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 import * as z from "zod";
+import { parseRateLimits } from "../shared/ratelimits/config.js";
 
 /** How the table is encrypted at rest. */
 export type TableKeyChoice = "aws-managed" | "customer-managed";
@@ -27,10 +28,16 @@ export interface StageSettings {
   /** Browser origins allowed by CORS; empty means no CORS at all (partners call server to server). */
   corsOrigins: string[];
   tableKey: TableKeyChoice;
-  /** Steady-state requests per second the API stage lets through. */
+  /**
+   * Steady-state requests per second the API stage lets through, over all callers.
+   * Well above what partners may send under their own limits, so that it is not what
+   * limits them (the api Lambda limits each organisation, DESIGN §15).
+   */
   throttleRate: number;
   /** Requests the API stage lets through in a burst. */
   throttleBurst: number;
+  /** The hub's rates by class, as `CORDON_RATE_LIMITS` takes them (`publish=10,read=50`). */
+  rateLimits: string | undefined;
 }
 
 const DEFAULT_SETTINGS = {
@@ -38,8 +45,8 @@ const DEFAULT_SETTINGS = {
   // A year: the logs are the audit trail a compliance review asks for first.
   logRetentionDays: 365,
   tableKmsKey: "aws-managed",
-  throttleRate: 100,
-  throttleBurst: 200,
+  throttleRate: 1000,
+  throttleBurst: 2000,
 } as const;
 
 const RETENTION_DAYS = new Set<number>(
@@ -96,6 +103,16 @@ const ContextSchema = z.object({
   tableKmsKey: z.enum(["aws-managed", "customer-managed"]).default(DEFAULT_SETTINGS.tableKmsKey),
   throttleRate: numberFromContext.default(DEFAULT_SETTINGS.throttleRate),
   throttleBurst: numberFromContext.default(DEFAULT_SETTINGS.throttleBurst),
+  rateLimits: z
+    .string()
+    .superRefine((text, ctx) => {
+      try {
+        parseRateLimits(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    })
+    .optional(),
 });
 
 const CONTEXT_KEYS = Object.keys(ContextSchema.shape) as (keyof typeof ContextSchema.shape)[];
@@ -133,5 +150,6 @@ export function readStageSettings(node: Node): StageSettings {
     tableKey: context.tableKmsKey,
     throttleRate: context.throttleRate,
     throttleBurst: context.throttleBurst,
+    rateLimits: context.rateLimits,
   };
 }

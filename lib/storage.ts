@@ -8,6 +8,7 @@ import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { Construct } from "constructs";
+import { leadingKeyPatterns, type TableAccess } from "../shared/store/dynamo/key-access.js";
 import {
   PARTITION_KEY,
   SORT_KEY,
@@ -23,15 +24,18 @@ import type { TableKeyChoice } from "./settings.js";
  * stream reads: tests/cdk/template/iam.ts fails if the store starts sending a command
  * that is not in this list.
  */
-export const TABLE_ITEM_ACTIONS = [
+export const TABLE_READ_ACTIONS = [
   "dynamodb:GetItem",
   "dynamodb:BatchGetItem",
   "dynamodb:Query",
+] as const;
+export const TABLE_WRITE_ACTIONS = [
   "dynamodb:PutItem",
   "dynamodb:UpdateItem",
   "dynamodb:DeleteItem",
   "dynamodb:BatchWriteItem",
 ] as const;
+export const TABLE_ITEM_ACTIONS = [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] as const;
 
 /** What a caller of a table encrypted with a customer-managed key needs, through DynamoDB only. */
 const TABLE_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"];
@@ -96,20 +100,35 @@ export class Storage extends Construct {
   }
 
   /**
-   * Item reads and writes on the table, and queries on its two indexes by name (not
-   * `index/*`), which is all any hub function does with it.
+   * Item reads and writes on the table, each narrowed by `dynamodb:LeadingKeys` to the
+   * partitions the function uses (shared/store/dynamo/key-access.ts), and queries on the
+   * indexes it uses, by name (not `index/*`).
    */
-  grantData(grantee: iam.IGrantable): void {
+  grantData(grantee: iam.IGrantable, access: TableAccess): void {
+    const readable = leadingKeyPatterns([...access.reads, ...access.writes]);
     iam.Grant.addToPrincipal({
       grantee,
-      actions: [...TABLE_ITEM_ACTIONS],
+      actions: [...TABLE_READ_ACTIONS],
       resourceArns: [this.table.tableArn],
+      conditions: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": readable } },
     });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ["dynamodb:Query"],
-      resourceArns: [`${this.table.tableArn}/index/${WORK_INDEX.name}`],
-    });
+    if (access.writes.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: [...TABLE_WRITE_ACTIONS],
+        resourceArns: [this.table.tableArn],
+        conditions: {
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": leadingKeyPatterns(access.writes) },
+        },
+      });
+    }
+    if (access.indexes.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ["dynamodb:Query"],
+        resourceArns: access.indexes.map((index) => `${this.table.tableArn}/index/${index}`),
+      });
+    }
     if (this.tableKey !== undefined) {
       iam.Grant.addToPrincipal({
         grantee,

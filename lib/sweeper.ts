@@ -24,6 +24,7 @@ export class Sweeper extends Construct {
 
     this.handler = hubHandler(this, "Handler", {
       resources,
+      name: "sweeper",
       entry: "lambdas/sweeper.ts",
       description: "Cordon: re-enqueues overdue outbox work (runs every minute)",
       memorySize: 512,

@@ -1,5 +1,6 @@
 /**
- * The local stand-in for Lambda's SQS event source mapping: long-polls a queue,
+ * The local stand-in for Lambda's SQS event source mapping (the fan-out queue's; the
+ * delivery queue has a fair one, fair-event-source.ts): long-polls a queue,
  * hands batches to the same handler that runs on Lambda, deletes the records it did
  * not report as failed, and leaves the others to come back after their visibility
  * timeout. Redrive to the dead-letter queue after maxReceiveCount is the SQS server's
@@ -81,7 +82,9 @@ export class SqsEventSource {
   }
 
   private async invoke(messages: Message[]): Promise<void> {
-    const event: SQSEvent = { Records: messages.map((message) => this.recordOf(message)) };
+    const event: SQSEvent = {
+      Records: messages.map((message) => recordOf(message, this.options.queueArn)),
+    };
     let response: SQSBatchResponse;
     try {
       response = await this.handler(
@@ -112,25 +115,26 @@ export class SqsEventSource {
         this.logger.warn(`${this.options.name}: delete failed`, { error: String(error) }),
       );
   }
+}
 
-  private recordOf(message: Message): SQSEvent["Records"][number] {
-    const attributes = message.Attributes ?? {};
-    return {
-      messageId: message.MessageId ?? "",
-      receiptHandle: message.ReceiptHandle ?? "",
-      body: message.Body ?? "",
-      attributes: {
-        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "1",
-        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-        SenderId: attributes.SenderId ?? "local",
-        ApproximateFirstReceiveTimestamp:
-          attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-      },
-      messageAttributes: {},
-      md5OfBody: message.MD5OfBody ?? "",
-      eventSource: "aws:sqs",
-      eventSourceARN: this.options.queueArn,
-      awsRegion: LOCAL_REGION,
-    };
-  }
+/** A received message as Lambda's SQS event source hands it to a handler. */
+export function recordOf(message: Message, queueArn: string): SQSEvent["Records"][number] {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? "",
+    receiptHandle: message.ReceiptHandle ?? "",
+    body: message.Body ?? "",
+    attributes: {
+      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? "1",
+      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+      SenderId: attributes.SenderId ?? "local",
+      ApproximateFirstReceiveTimestamp:
+        attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? "",
+    eventSource: "aws:sqs",
+    eventSourceARN: queueArn,
+    awsRegion: LOCAL_REGION,
+  };
 }

@@ -18,9 +18,11 @@ import {
   recountActiveAdmins,
   recoverAdminKey,
 } from "../shared/orgs/onboarding.js";
-import type { QueueName } from "../shared/queue/port.js";
+import { parseDeliveryMessage } from "../shared/queue/messages.js";
+import { MAX_RETRY_WAIT_SECONDS, type QueueName } from "../shared/queue/port.js";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "../shared/ratelimits/types.js";
 import { publicJwkOf } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
@@ -43,6 +45,7 @@ import {
 import { type DynamoSettings, LOCAL_TABLE, openDynamo, repairIndexes } from "./dynamo.js";
 import { LocalHubError } from "./errors.js";
 import { SqsEventSource } from "./event-source.js";
+import { FairEventSource } from "./fair-event-source.js";
 import { createApiGatewayServer } from "./http-adapter.js";
 import { type LaggingIndex, lagIndexes } from "./lagging-index.js";
 import { closeServer, LOOPBACK, listenOnLoopback } from "./loopback.js";
@@ -61,6 +64,8 @@ export interface LocalHubOptions {
   logger?: Logger;
   /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
   sweepIntervalMs?: number;
+  /** The hub's rates by class (DESIGN §15); classes not given keep their defaults. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export interface LocalHub {
@@ -168,12 +173,17 @@ async function settleAdminKey(
 }
 const DEFAULT_SWEEP_INTERVAL_MS = 5_000;
 /**
- * Covers every outbox grace period (the longest, a delivery's, is 60 s past its next
- * attempt), so the start-up sweep meets everything in flight — and the quick retries
- * too (at once, then 5 s ±10%), which would otherwise wait for their grace to pass.
+ * Covers every open delivery, however far off its next attempt (a retry waits at most
+ * the queue's 12 hours, and the outbox lists it 60 s after that), and every other
+ * outbox item (due within a minute). A retry's queue message died with the last
+ * process; with a horizon shorter than its wait, the periodic sweep would re-drive it
+ * only 60 s after it was due (issue 14: "a retry ran 62 s after its next_attempt_at").
  * A delivery re-driven before its time waits in the queue until it is due.
  */
-const STARTUP_SWEEP_HORIZON_MS = 70_000;
+const STARTUP_SWEEP_HORIZON_MS = (MAX_RETRY_WAIT_SECONDS + 120) * 1000;
+/** The delivery consumer: handler invocations at once, and at most this many per organisation. */
+const DELIVERY_CONCURRENCY = 64;
+const DELIVERY_PER_ORGANISATION = 16;
 
 export async function startLocalHub(options: LocalHubOptions): Promise<LocalHub> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -233,6 +243,7 @@ async function startLocked(
     logger,
     metrics,
     newId: ulid,
+    rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
   };
   const admin = await settleAdminKey(deps, dir);
   // Nothing else runs yet: the count of active admins is set from the directory itself.
@@ -265,7 +276,20 @@ async function startLocked(
     );
   const sources = [
     consume("fanout", createFanoutHandler(deps), 2),
-    consume("delivery", createDeliverHandler(deps), 16),
+    new FairEventSource(
+      sqs.client,
+      createDeliverHandler(deps),
+      {
+        name: "delivery",
+        queueUrl: sqs.urls.delivery,
+        queueArn: sqs.arns.delivery,
+        concurrency: DELIVERY_CONCURRENCY,
+        perGroup: DELIVERY_PER_ORGANISATION,
+        groupOf: subscriberOf,
+        visibilityTimeoutSeconds: QUEUE_SETTINGS.delivery.visibilityTimeoutSeconds,
+      },
+      logger,
+    ),
   ];
   for (const source of sources) source.start();
   const sweeper = setInterval(() => {
@@ -330,4 +354,14 @@ async function startLocked(
       return stopped;
     },
   };
+}
+
+/** A delivery message's group: its subscriber organisation (as MessageGroupId is on AWS). */
+function subscriberOf(message: { Body?: string }): string {
+  try {
+    const parsed = parseDeliveryMessage(message.Body ?? "");
+    return parsed.org_id ?? parsed.subscription_id;
+  } catch {
+    return "unreadable";
+  }
 }

@@ -5,6 +5,7 @@
  * ($CORDON_TABLE_NAME, default "cordon").
  */
 import { resolve } from "node:path";
+import { parseRateLimits } from "../shared/ratelimits/config.js";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
 import { type DynamoSettings, dynamoSettingsFromEnv, LocalDynamoError } from "./dynamo.js";
 import { LocalHubError } from "./errors.js";
@@ -18,11 +19,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
 let dynamo: DynamoSettings;
+let rateLimits: ReturnType<typeof parseRateLimits>;
 try {
   dynamo = dynamoSettingsFromEnv();
+  rateLimits = parseRateLimits(process.env.CORDON_RATE_LIMITS);
 } catch (error) {
-  if (!(error instanceof LocalDynamoError)) throw error;
-  console.error(error.message);
+  if (error instanceof LocalDynamoError) console.error(error.message);
+  else console.error(`CORDON_RATE_LIMITS: ${(error as Error).message}`);
   process.exit(2);
 }
 
@@ -33,6 +36,7 @@ try {
     port,
     audience,
     dynamo,
+    rateLimits,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {

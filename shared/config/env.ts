@@ -4,6 +4,7 @@
  * be its own origin URL, so it has no default.
  */
 import * as z from "zod";
+import { parseRateLimits } from "../ratelimits/config.js";
 
 const EnvSchema = z.object({
   CORDON_TABLE_NAME: z.string().min(3),
@@ -19,6 +20,17 @@ const EnvSchema = z.object({
   CORDON_HUB_SECRET_ID: z.string().min(1),
   /** KMS key that seals webhook secrets. */
   CORDON_SECRETS_KMS_KEY_ID: z.string().min(1),
+  /** The hub's rates by class, `publish=10,screen=20,…` (DESIGN §15); absent: the defaults. */
+  CORDON_RATE_LIMITS: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      try {
+        parseRateLimits(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+      }
+    }),
 });
 
 export type HubEnv = z.infer<typeof EnvSchema>;

@@ -22,6 +22,7 @@ export type ProblemCode =
   | "ERR_NOT_FOUND"
   | "ERR_VALIDATION"
   | "ERR_CONFLICT"
+  | "ERR_RATE_LIMITED"
   | "ERR_INTERNAL";
 
 export class CordonError extends Error {
@@ -148,6 +149,18 @@ export class ConflictError extends CordonError {
   override name = "ConflictError";
   constructor(detail: string) {
     super("ERR_CONFLICT", 409, detail);
+  }
+}
+
+/**
+ * A request over its organisation's rate (DESIGN §15), or a ping within a minute of the
+ * last. Carries Retry-After and the RateLimit fields; the request changed nothing and
+ * its token is not spent.
+ */
+export class RateLimitedError extends CordonError {
+  override name = "RateLimitedError";
+  constructor(detail: string, headers: Record<string, string>) {
+    super("ERR_RATE_LIMITED", 429, detail, { headers });
   }
 }
 

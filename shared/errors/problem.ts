@@ -27,6 +27,7 @@ export const PROBLEM_TYPES: Readonly<Record<ProblemCode, { type: string; title: 
   ERR_NOT_FOUND: { type: `${PROBLEM_BASE}not-found`, title: "Not found" },
   ERR_VALIDATION: { type: `${PROBLEM_BASE}validation`, title: "Validation failed" },
   ERR_CONFLICT: { type: `${PROBLEM_BASE}conflict`, title: "Conflict" },
+  ERR_RATE_LIMITED: { type: `${PROBLEM_BASE}rate-limited`, title: "Too many requests" },
   ERR_INTERNAL: { type: `${PROBLEM_BASE}internal`, title: "Internal error" },
 };
 

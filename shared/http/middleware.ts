@@ -4,6 +4,7 @@
  * the middlewares hand to one another.
  */
 import type { Organisation } from "../orgs/types.js";
+import type { Throttle } from "../ratelimits/limiter.js";
 import type { HttpEvent, HttpResult } from "./event.js";
 import type { RouteMatch } from "./route.js";
 
@@ -12,6 +13,8 @@ export interface RequestState {
   bodyBytes: Uint8Array;
   match?: RouteMatch;
   caller?: Organisation;
+  /** The caller's bucket after this request took from it: the RateLimit fields of the answer. */
+  throttle?: Throttle;
   body?: unknown;
 }
 

@@ -76,6 +76,7 @@ const PROBLEMS: Record<number, string> = {
   413: "Body over 256 KiB",
   415: "Body not application/json",
   422: "Validation failed: errors[] names each bad field by JSON pointer",
+  429: "Over the organisation's rate for the route's class: Retry-After, RateLimit-Policy and RateLimit say when to come back; the request token is not spent",
 };
 
 function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema): JsonSchema {
@@ -111,11 +112,15 @@ function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema):
         : { description: "OK", content: { "application/json": { schema: schemaOf(schema) } } };
   }
   const problems =
-    route.auth === "public" ? [404, 405, 413] : [400, 401, 403, 404, 405, 409, 413, 415, 422];
+    route.auth === "public" ? [404, 405, 413] : [400, 401, 403, 404, 405, 409, 413, 415, 422, 429];
   for (const status of problems)
     responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
   operation.responses = responses;
-  if (route.auth === "caller") operation.security = [{ requestToken: [] }];
+  if (route.auth === "caller") {
+    operation.security = [{ requestToken: [] }];
+    // Every answer to a signed request names its bucket (DESIGN §15).
+    operation["x-rate-limit-class"] = route.rateClass;
+  }
   return operation;
 }
 

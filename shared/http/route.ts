@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { MethodNotAllowedError, RouteNotFoundError } from "../errors/errors.js";
 import type { Organisation, Role } from "../orgs/types.js";
+import type { RateClass } from "../ratelimits/types.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -56,6 +57,8 @@ export interface CallerRoute extends RouteBase {
   auth: "caller";
   role: RoleRequirement;
   body: "json" | "none";
+  /** The bucket a request takes from (DESIGN §15), before its token is spent. */
+  rateClass: RateClass;
   handle(request: CallerRequest): Promise<RouteResponse>;
 }
 

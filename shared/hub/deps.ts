@@ -4,6 +4,7 @@
  */
 import type { Logger, Metrics } from "../observability/types.js";
 import type { QueuePort } from "../queue/port.js";
+import type { RateLimits } from "../ratelimits/types.js";
 import type { HubKeySet } from "../signatures/hub-keys.js";
 import type { Store } from "../store/types.js";
 import type { SecretBox } from "../webhooks/secret-box.js";
@@ -40,4 +41,6 @@ export interface HubDeps {
   metrics: Metrics;
   /** New ULIDs (sightings, subscriptions, pings). */
   newId(): string;
+  /** Requests per second by class for every organisation without its own (DESIGN §15). */
+  rateLimits: Readonly<RateLimits>;
 }

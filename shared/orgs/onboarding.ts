@@ -6,6 +6,7 @@
 import { ConflictError, NotFoundError, ValidationError } from "../errors/errors.js";
 import { parseOrThrow } from "../errors/zod.js";
 import type { Clock, HubDeps } from "../hub/deps.js";
+import type { RateClass } from "../ratelimits/types.js";
 import { SignatureError } from "../signatures/errors.js";
 import { verifyKeyProof } from "../signatures/key-proof.js";
 import type { PublicJwk } from "../signatures/types.js";
@@ -88,6 +89,13 @@ function patched(org: Organisation, patch: PatchOrgBody): Organisation {
     roles: patch.roles ?? org.roles,
     groups: patch.groups ?? org.groups,
   };
+  if (patch.rate_limits !== undefined) {
+    const rates = { ...org.rate_limits };
+    for (const [name, rate] of Object.entries(patch.rate_limits) as [RateClass, number | null][])
+      if (rate === null) delete rates[name];
+      else rates[name] = rate;
+    next.rate_limits = rates;
+  }
   const errors = [];
   if (isAdmin(next) && next.roles.length > 1)
     errors.push({ pointer: "/roles", message: "admin excludes every other role" });

@@ -3,6 +3,7 @@
  * schema per wire shape: it parses, types and documents the body.
  */
 import * as z from "zod";
+import { RateOverridesSchema } from "../ratelimits/types.js";
 import { PublicJwkSchema } from "../signatures/keys.js";
 import { ORG_TYPES, ROLES } from "./types.js";
 
@@ -74,10 +75,12 @@ export const PatchOrgSchema = z
     roles: RolesSchema.optional(),
     groups: GroupsSchema.optional(),
     name: NameSchema.optional(),
+    /** This organisation's own rates (DESIGN §15); `null` returns a class to the hub's default. */
+    rate_limits: RateOverridesSchema.optional(),
   })
   .refine(
     (patch) => Object.keys(patch).length > 0,
-    "name at least one of status, roles, groups, name",
+    "name at least one of status, roles, groups, name, rate_limits",
   );
 export type PatchOrgBody = z.infer<typeof PatchOrgSchema>;
 

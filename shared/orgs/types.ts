@@ -3,6 +3,7 @@
  * public keys. Types here cross modules (store, http, bulletins), so they live in
  * one place.
  */
+import type { RateOverrides } from "../ratelimits/types.js";
 import type { PublicJwk } from "../signatures/types.js";
 
 export const ORG_TYPES = [
@@ -44,6 +45,8 @@ export interface Organisation {
   updated_at: string;
   /** Optimistic-concurrency counter, bumped by every update. */
   version: number;
+  /** Rates the admin set for this organisation, by class; absent classes use the hub's (DESIGN §15). */
+  rate_limits?: RateOverrides;
 }
 
 /** An organisation acting as the caller of a request. */

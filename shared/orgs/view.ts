@@ -1,6 +1,7 @@
 /** The wire shapes of an organisation (DESIGN §9: `GET /v1/me` and the admin routes). */
 
 import * as z from "zod";
+import { RATE_CLASSES, RateSchema } from "../ratelimits/types.js";
 import type { PublicJwk } from "../signatures/types.js";
 import {
   KEY_STATUSES,
@@ -30,6 +31,15 @@ export const OrgViewSchema = z
   })
   .meta({ id: "Organisation" });
 export type OrgView = z.infer<typeof OrgViewSchema>;
+
+/**
+ * What the admin routes answer: the organisation as `GET /v1/me` shows it, plus the
+ * rates the admin set for it (DESIGN §15; `{}` when it has the hub's).
+ */
+export const AdminOrgViewSchema = OrgViewSchema.extend({
+  rate_limits: z.partialRecord(z.enum(RATE_CLASSES), RateSchema),
+}).meta({ id: "AdminOrganisation" });
+export type AdminOrgView = z.infer<typeof AdminOrgViewSchema>;
 
 export const AddedKeySchema = z
   .object({ kid: z.string(), status: z.literal("active"), created_at: z.string() })
@@ -69,8 +79,12 @@ export function toOrgView(org: Organisation): OrgView {
 
 /** `GET /v1/admin/orgs`: every organisation, by id. */
 export const OrgListSchema = z
-  .object({ items: z.array(OrgViewSchema) })
+  .object({ items: z.array(AdminOrgViewSchema) })
   .meta({ id: "OrganisationList" });
+
+export function toAdminOrgView(org: Organisation): AdminOrgView {
+  return { ...toOrgView(org), rate_limits: { ...org.rate_limits } };
+}
 
 export interface PublishedKey extends Record<string, unknown> {
   kid: string;

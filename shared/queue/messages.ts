@@ -20,6 +20,8 @@ const DeliveryMessageSchema = z.object({
   subscription_id: z.string().min(1),
   event_at: z.string().min(1),
   webhook_id: z.string().min(1),
+  org_id: z.string().min(1).optional(),
+  series: z.number().int().nonnegative().optional(),
 });
 
 export function parseFanoutMessage(body: string): FanoutMessage {

@@ -3,6 +3,7 @@ import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
   type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
@@ -23,6 +24,8 @@ export interface QueueUrls {
 }
 
 const SQS_BATCH = 10;
+/** The longest SQS holds a new message back. */
+const MAX_DELAY_SECONDS = 900;
 
 export class SqsQueue implements QueuePort {
   constructor(
@@ -34,8 +37,20 @@ export class SqsQueue implements QueuePort {
     return this.sendAll(this.urls.fanout, messages);
   }
 
-  sendDeliveries(messages: readonly DeliveryMessage[]): Promise<void> {
-    return this.sendAll(this.urls.delivery, messages);
+  /**
+   * Each message in its subscriber's group (SQS fair queues on a standard queue: a
+   * group with a backlog is served after the quiet ones). A message without the
+   * organisation (a sweeper re-drive) is grouped by its subscription.
+   */
+  sendDeliveries(messages: readonly DeliveryMessage[], delaySeconds?: number): Promise<void> {
+    const delay =
+      delaySeconds === undefined
+        ? undefined
+        : Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.round(delaySeconds)));
+    return this.sendAll(this.urls.delivery, messages, (message) => ({
+      MessageGroupId: message.org_id ?? message.subscription_id,
+      ...(delay === undefined ? {} : { DelaySeconds: delay }),
+    }));
   }
 
   async retryAfter(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
@@ -53,12 +68,19 @@ export class SqsQueue implements QueuePort {
     await this.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }));
   }
 
-  private async sendAll(url: string, messages: readonly object[]): Promise<void> {
+  private async sendAll<M extends object>(
+    url: string,
+    messages: readonly M[],
+    attributes: (
+      message: M,
+    ) => Omit<SendMessageBatchRequestEntry, "Id" | "MessageBody"> = () => ({}),
+  ): Promise<void> {
     await Promise.all(
       chunk(messages, SQS_BATCH).map(async (batch) => {
         let pending = batch.map((message, i) => ({
           Id: String(i),
           MessageBody: JSON.stringify(message),
+          ...attributes(message),
         }));
         for (let round = 0; pending.length > 0; round += 1) {
           if (round === 5) throw new Error("SQS refused messages of a batch");

@@ -139,6 +139,11 @@ export interface VerifyRequestTokenInput<P> {
    * Called only after every other check passed.
    */
   claimJti: (iss: string, jti: string, keepUntilEpochSeconds: number) => Promise<boolean>;
+  /**
+   * Runs once the signature has verified and before the `jti` is claimed: what it
+   * throws refuses the request with the token still unspent (a rate limit, DESIGN §15).
+   */
+  beforeSpend?: (principal: P) => Promise<void>;
 }
 
 export interface VerifiedRequest<P> {
@@ -153,9 +158,10 @@ export interface VerifiedRequest<P> {
 /**
  * Verifies a request token, in this order: Authorization scheme → header (alg
  * allowlist, members, typ, kid) → claims (types) → aud → time → htm → htu → bsh →
- * resolveKey (the one read) → alg fits key → signature → claimJti. Throws a
+ * resolveKey (the one read) → alg fits key → signature → beforeSpend → claimJti. Throws a
  * {@link RequestTokenError} whose `refusal` is what the caller may be told (DESIGN
- * §15); errors thrown by `resolveKey` and `claimJti` propagate as is.
+ * §15); errors thrown by `resolveKey`, `beforeSpend` (a rate limit, say) and `claimJti`
+ * propagate as is.
  */
 export async function verifyRequestToken<P>(
   input: VerifyRequestTokenInput<P>,
@@ -181,6 +187,9 @@ export async function verifyRequestToken<P>(
     if (error instanceof SignatureError) throw new RequestTokenError("credentials_rejected", error);
     throw error;
   }
+  // Only a request its organisation really signed may spend from its buckets (§15); a
+  // refusal here leaves the token unspent.
+  await input.beforeSpend?.(resolved.principal);
 
   const fresh = await input.claimJti(
     claims.iss,

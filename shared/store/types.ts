@@ -12,6 +12,7 @@ import type { ChangeStore } from "../changes/port.js";
 import type { Organisation } from "../orgs/types.js";
 import type { SightingRecord } from "../sightings/types.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
+import type { RateLimitStore } from "./rate-limits.js";
 
 export interface Page<T> {
   items: T[];
@@ -122,6 +123,7 @@ export type SubscriptionChanges = {
     | "secret"
     | "previous_secret"
     | "failing_since"
+    | "breaker"
     | "updated_at"]?: SubscriptionRecord[K] | null;
 };
 
@@ -138,6 +140,10 @@ export interface DeliveryStore {
     limit: number,
     cursor: string | undefined,
   ): Promise<Page<DeliveryRecord>>;
+  /** One delivery of a subscription by its webhook-id (undefined when there is none). */
+  findDelivery(subscriptionId: string, webhookId: string): Promise<DeliveryRecord | undefined>;
+  /** Saves a delivery made open again (a resend): it is findable for another full retention. */
+  reopenDelivery(record: DeliveryRecord): Promise<void>;
 }
 
 export interface WorkStore {
@@ -161,4 +167,5 @@ export interface Store {
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;
   work: WorkStore;
+  rateLimits: RateLimitStore;
 }

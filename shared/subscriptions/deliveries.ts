@@ -33,11 +33,13 @@ export function newDelivery(
   };
 }
 
-/** The queue message for a delivery: its key. */
+/** The queue message for a delivery: its key, its subscriber (the message group) and its round of attempts. */
 export function messageOf(delivery: DeliveryRecord): DeliveryMessage {
   return {
     subscription_id: delivery.subscription_id,
     event_at: delivery.event_at,
     webhook_id: delivery.webhook_id,
+    org_id: delivery.org_id,
+    series: delivery.series_start ?? 0,
   };
 }

@@ -1,20 +1,29 @@
 /**
- * Managing subscriptions (DESIGN §6, §9): create (with a secret shown once), list,
- * read, delete, re-enable, rotate the secret, test with a ping, and list deliveries.
- * Another organisation's subscription does not exist for the caller.
+ * Managing subscriptions (DESIGN §6, §9, §15): create (with a secret shown once), list,
+ * read, delete, re-enable, rotate the secret, test with a ping (at most one a minute),
+ * list deliveries, read one with its attempts, and resend one. Another organisation's
+ * subscription does not exist for the caller, nor does an expired delivery.
  */
 import { ConflictError, NotFoundError, ValidationError } from "../errors/errors.js";
 import { parseOrThrow } from "../errors/zod.js";
 import type { HubDeps } from "../hub/deps.js";
 import type { Organisation } from "../orgs/types.js";
+import { admitPing } from "../ratelimits/limiter.js";
 import { newWebhookSecret } from "../webhooks/signing.js";
 import { checkWebhookUrl, UnsafeUrlError } from "../webhooks/url-safety.js";
 import { messageOf, newDelivery } from "./deliveries.js";
 import { CreateSubscriptionSchema, PatchSubscriptionSchema } from "./schema.js";
-import { MAX_SUBSCRIPTIONS_PER_ORG, type SubscriptionRecord } from "./types.js";
 import {
+  type DeliveryRecord,
+  isExpired,
+  MAX_SUBSCRIPTIONS_PER_ORG,
+  type SubscriptionRecord,
+} from "./types.js";
+import {
+  type DeliveryDetail,
   type DeliveryView,
   type SubscriptionView,
+  toDeliveryDetail,
   toDeliveryView,
   toSubscriptionView,
 } from "./view.js";
@@ -135,6 +144,7 @@ export async function testSubscription(
   if (record.status !== "active")
     throw new ConflictError("This subscription is disabled; re-enable it first.");
   const now = deps.clock.now();
+  await admitPing(deps, record.id, now);
   const pingId = `ping_${deps.newId()}`;
   const delivery = newDelivery(
     record,
@@ -158,6 +168,69 @@ export async function listDeliveries(
   cursor: string | undefined,
 ): Promise<{ items: DeliveryView[]; next_cursor: string | null }> {
   await ownSubscription(deps, caller, id);
+  const now = deps.clock.now();
   const page = await deps.store.deliveries.listDeliveries(id, limit, cursor);
-  return { items: page.items.map(toDeliveryView), next_cursor: page.next ?? null };
+  return {
+    items: page.items.filter((record) => !isExpired(record, now)).map(toDeliveryView),
+    next_cursor: page.next ?? null,
+  };
+}
+
+/** One delivery with its attempts. Another organisation's subscription and an unknown id are alike. */
+export async function getDelivery(
+  deps: HubDeps,
+  caller: Organisation,
+  subscriptionId: string,
+  webhookId: string,
+): Promise<DeliveryDetail> {
+  const { record } = await ownDelivery(deps, caller, subscriptionId, webhookId);
+  return toDeliveryDetail(record);
+}
+
+/**
+ * Sends a delivery again now, whatever its state ("resend"): it becomes pending, keeps
+ * its attempts, and gets a fresh round of retries (DESIGN §15). A disabled subscription
+ * must be re-enabled first, as for a ping.
+ */
+export async function resendDelivery(
+  deps: HubDeps,
+  caller: Organisation,
+  subscriptionId: string,
+  webhookId: string,
+): Promise<DeliveryView> {
+  const { subscription, record } = await ownDelivery(deps, caller, subscriptionId, webhookId);
+  if (subscription.status !== "active")
+    throw new ConflictError("This subscription is disabled; re-enable it first.");
+  const now = deps.clock.now().toISOString();
+  const { expires_at: _expires, ...kept } = record;
+  const resent: DeliveryRecord = {
+    ...kept,
+    status: "pending",
+    next_attempt_at: now,
+    updated_at: now,
+    series_start: record.attempts,
+  };
+  await deps.store.deliveries.reopenDelivery(resent);
+  await deps.queue
+    .sendDeliveries([messageOf(resent)])
+    .catch((error: unknown) =>
+      deps.logger.warn("a resend waits for the sweeper", { error: String(error) }),
+    );
+  return toDeliveryView(resent);
+}
+
+async function ownDelivery(
+  deps: HubDeps,
+  caller: Organisation,
+  subscriptionId: string,
+  webhookId: string,
+): Promise<{ subscription: SubscriptionRecord; record: DeliveryRecord }> {
+  const subscription = await deps.store.subscriptions.getSubscription(caller.id, subscriptionId);
+  const record =
+    subscription === undefined
+      ? undefined
+      : await deps.store.deliveries.findDelivery(subscriptionId, webhookId);
+  if (subscription === undefined || record === undefined || isExpired(record, deps.clock.now()))
+    throw new NotFoundError("delivery");
+  return { subscription, record };
 }

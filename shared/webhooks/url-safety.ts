@@ -3,7 +3,8 @@
  * link-local, CGNAT, metadata or other non-public addresses. The check runs when a
  * subscription is made and again when connecting — resolve, check, then connect to
  * the checked address — so a DNS answer that changes in between (rebinding) cannot
- * pass. The local runtime may allow `http` and loopback or private targets.
+ * pass. The local runtime may allow `http` and loopback or private targets, but never
+ * link-local, carrier-grade NAT or cloud metadata addresses.
  */
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { isIP } from "node:net";
@@ -104,11 +105,28 @@ export function isAllowedAddress(address: string, policy: UrlPolicy): boolean {
   const parsed = ipaddr.process(address);
   const range = parsed.range();
   if (range === "unicast") return !isSpecialPurpose(parsed);
-  // The local runtime talks to receivers on the same machine or network — never to
-  // link-local space, where cloud metadata services live.
-  if (policy.allowInsecure)
-    return ["loopback", "private", "uniqueLocal", "carrierGradeNat"].includes(range);
+  // The local runtime talks to receivers on the same machine or private network — never
+  // to link-local space (169.254.169.254, fe80::/10), carrier-grade NAT (Alibaba's
+  // 100.100.100.200) or the private addresses cloud providers keep for their metadata
+  // services (AWS's fd00:ec2::254), where a hub running on a cloud host would be answered.
+  if (policy.allowInsecure) return LOCAL_RANGES.includes(range) && !isCloudMetadata(parsed);
   return false;
+}
+
+/** What the local runtime may reach beyond public unicast. */
+const LOCAL_RANGES = ["loopback", "private", "uniqueLocal"];
+
+/**
+ * Private-looking addresses that cloud providers use for instance metadata and DNS:
+ * AWS's IPv6 block fd00:ec2::/32 (IMDS fd00:ec2::254, DNS fd00:ec2::253). The IPv4
+ * ones (169.254.169.254, 100.100.100.200, 192.0.0.192) are already outside LOCAL_RANGES.
+ */
+const METADATA_V6 = ["fd00:ec2::/32"].map((cidr) => ipaddr.IPv6.parseCIDR(cidr));
+
+function isCloudMetadata(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return (
+    address.kind() === "ipv6" && METADATA_V6.some((cidr) => (address as ipaddr.IPv6).match(cidr))
+  );
 }
 
 /** IPv4 blocks ipaddr.js calls unicast that are still not for webhooks (documentation, benchmarking). */

@@ -17,8 +17,9 @@ describe("stage settings", () => {
       alarmTopicArn: undefined,
       corsOrigins: [],
       tableKey: "aws-managed",
-      throttleRate: 100,
-      throttleBurst: 200,
+      throttleRate: 1000,
+      throttleBurst: 2000,
+      rateLimits: undefined,
     });
   });
 
@@ -58,6 +59,8 @@ describe("stage settings", () => {
       "not both",
     ],
     [{ throttleRate: "100", throttleBurst: "10" }, "throttleBurst"],
+    [{ rateLimits: "publish=0" }, "rateLimits"],
+    [{ rateLimits: "writes=10" }, "rateLimits"],
   ])("refuse %o", (context, named) => {
     expect(() => settingsFrom(context)).toThrow(named);
   });

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transport } from "../../cli/sdk/transport.js";
 import { adminKeyOf, type LocalHub, startLocalHub } from "../../local/hub.js";
+import type { Logger } from "../../shared/observability/types.js";
 import type { Role } from "../../shared/orgs/types.js";
+import type { RateLimits } from "../../shared/ratelimits/types.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import type { PublicJwk, SigningKey } from "../../shared/signatures/types.js";
 import { dropTables, testDynamoSettings } from "./test-tables.js";
@@ -34,7 +36,14 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { inMemory?: boolean; dataDir?: string; sweepIntervalMs?: number } = {},
+  options: {
+    inMemory?: boolean;
+    dataDir?: string;
+    sweepIntervalMs?: number;
+    /** The hub's rates by class (DESIGN §15); unnamed classes keep their defaults. */
+    rateLimits?: Partial<RateLimits>;
+    logger?: Logger;
+  } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cordon-test-")));
   const inMemory = options.inMemory ?? true;
@@ -43,6 +52,8 @@ export async function startTestHub(
     inMemory,
     dynamo: testDynamoSettings(dataDir, !inMemory),
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+    ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const clientFor = (id: string, key: SigningKey) =>
     new Transport({ baseUrl: hub.url, orgId: id, key, audience: hub.deps.audience, retries: 1 });

@@ -14,6 +14,8 @@ export interface Answer {
   headers?: Record<string, string>;
   /** Hold the answer back this long (a slow receiver, or one a crash interrupts). */
   delayMs?: number;
+  /** The answer's body (none by default). */
+  body?: string;
 }
 
 export interface Receiver {
@@ -45,7 +47,7 @@ export async function startReceiver(): Promise<Receiver> {
       const answer = answers.shift() ?? { status: 200 };
       setTimeout(() => {
         res.writeHead(answer.status, answer.headers);
-        res.end();
+        res.end(answer.body);
       }, answer.delayMs ?? 0);
     });
   });

@@ -504,7 +504,13 @@ describe("hostile request tokens", () => {
           readOnly: true,
           expect: [200],
         });
-        const replay = await h.probe("token:replay", request, { forged: true, expect: [401] });
+        // The replay carries a real signature: it takes from its organisation's bucket before
+        // its jti is found spent (the rate limit sits before the replay guard, DESIGN §15).
+        const replay = await h.probe("token:replay", request, {
+          forged: true,
+          expect: [401],
+          movesBucketOf: target.org.id,
+        });
         expectRefusal(replay, "token_replayed");
       }),
       { numRuns: runs(20) },

@@ -5,18 +5,43 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { HubDynamo } from "../../local/dynamo.js";
+import { NotFoundError } from "../../shared/errors/errors.js";
 import type { HubDeps } from "../../shared/hub/deps.js";
 import { CountingMetrics, silentLogger } from "../../shared/observability/types.js";
 import type { DeliveryMessage, QueuePort } from "../../shared/queue/port.js";
+import { DEFAULT_RATE_LIMITS } from "../../shared/ratelimits/types.js";
 import { generateHubKeySet } from "../../shared/signatures/hub-keys.js";
 import { createDynamoStore } from "../../shared/store/dynamo/store.js";
 import { messageOf, newDelivery } from "../../shared/subscriptions/deliveries.js";
-import type { SubscriptionRecord } from "../../shared/subscriptions/types.js";
+import { getDelivery, listDeliveries, resendDelivery } from "../../shared/subscriptions/manage.js";
+import {
+  DELIVERY_RETENTION_MS,
+  type DeliveryRecord,
+  isExpired,
+  type SubscriptionRecord,
+} from "../../shared/subscriptions/types.js";
+import { TRIP_AFTER } from "../../shared/webhooks/breaker.js";
 import { Deliverer, FAILING_DISABLES_AFTER_MS } from "../../shared/webhooks/deliver.js";
 import { MAX_ATTEMPTS } from "../../shared/webhooks/schedule.js";
 import { AesGcmSecretBox } from "../../shared/webhooks/secret-box.js";
 import type { SendOutcome } from "../../shared/webhooks/sender.js";
 import { startTestTable } from "../helpers/test-tables.js";
+
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function answered(status: number, excerpt: string | null = null): SendOutcome {
+  return { status, error: null, excerpt, retryAfter: undefined, durationMs: 4 };
+}
+
+function failedWith(error: string): SendOutcome {
+  return { status: null, error, excerpt: null, retryAfter: undefined, durationMs: 2 };
+}
 
 describe("the deliverer", () => {
   let dynamo: HubDynamo;
@@ -24,14 +49,20 @@ describe("the deliverer", () => {
   let now: Date;
   const answers: SendOutcome[] = [];
   const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
-  const queue = { retries: [] as number[], deadLetters: [] as string[] };
+  const queue = {
+    retries: [] as number[],
+    deadLetters: [] as string[],
+    sent: [] as { messages: readonly DeliveryMessage[]; delaySeconds: number | undefined }[],
+  };
   let sequence = 0;
 
   beforeAll(async () => {
     dynamo = await startTestTable();
     const recordingQueue: QueuePort = {
       sendFanout: async () => {},
-      sendDeliveries: async () => {},
+      sendDeliveries: async (messages, delaySeconds) => {
+        queue.sent.push({ messages, delaySeconds });
+      },
       retryAfter: async (_queue, _handle, seconds) => {
         queue.retries.push(seconds);
       },
@@ -53,13 +84,14 @@ describe("the deliverer", () => {
         sender: {
           post: async (url, headers, body) => {
             sent.push({ url, headers, body });
-            return answers.shift() ?? { kind: "answered", status: 200, retryAfter: undefined };
+            return answers.shift() ?? answered(200);
           },
         },
       },
       logger: silentLogger,
       metrics: new CountingMetrics(),
       newId: () => `01JDX3Q8Z6V2M4N5P6R7S8T9${String(++sequence).padStart(2, "0")}`,
+      rateLimits: DEFAULT_RATE_LIMITS,
     };
     await deps.store.orgs.createOrg({
       id: "kraken",
@@ -83,16 +115,17 @@ describe("the deliverer", () => {
     sent.length = 0;
     queue.retries.length = 0;
     queue.deadLetters.length = 0;
+    queue.sent.length = 0;
   });
 
-  async function subscriptionWithPing(): Promise<{
+  async function subscriptionWithPing(orgId = "kraken"): Promise<{
     subscription: SubscriptionRecord;
     message: DeliveryMessage;
   }> {
     const id = deps.newId();
     const subscription: SubscriptionRecord = {
       id,
-      org_id: "kraken",
+      org_id: orgId,
       url: "http://127.0.0.1:9/hook",
       events: ["bulletin.published"],
       filter: {},
@@ -102,18 +135,22 @@ describe("the deliverer", () => {
       updated_at: now.toISOString(),
     };
     await deps.store.subscriptions.addSubscription(subscription, 25);
+    return { subscription, message: await pingFor(subscription) };
+  }
+
+  async function pingFor(subscription: SubscriptionRecord): Promise<DeliveryMessage> {
     const delivery = newDelivery(
       subscription,
-      { type: "ping", id: `ping_${id}`, at: now.toISOString(), ref: { kind: "ping" } },
+      { type: "ping", id: `ping_${deps.newId()}`, at: now.toISOString(), ref: { kind: "ping" } },
       now,
     );
     await deps.store.deliveries.createDeliveries([delivery]);
-    return { subscription, message: messageOf(delivery) };
+    return messageOf(delivery);
   }
 
   const deliveryOf = async (message: DeliveryMessage) =>
     (await deps.store.deliveries.getDeliveries([message]))[0];
-  const fail = (status = 500): SendOutcome => ({ kind: "answered", status, retryAfter: undefined });
+  const fail = (status = 500): SendOutcome => answered(status);
 
   it("tries 8 times on the schedule, then parks the message and records the delivery as failed", async () => {
     const { message } = await subscriptionWithPing();
@@ -183,7 +220,7 @@ describe("the deliverer", () => {
   it("a success clears the failing streak", async () => {
     const { subscription, message } = await subscriptionWithPing();
     const deliverer = new Deliverer(deps);
-    answers.push({ kind: "failed", error: "connect ECONNREFUSED" });
+    answers.push(failedWith("ECONNREFUSED"));
     await deliverer.attempt(message, "h");
     expect((await deliveryOf(message))?.last_status_code).toBeNull();
     await deliverer.attempt(message, "h");
@@ -227,5 +264,200 @@ describe("the deliverer", () => {
     const signatures = (sent[0]?.headers["webhook-signature"] ?? "").split(" ");
     expect(signatures.filter((s) => s.startsWith("v1,"))).toHaveLength(1);
     expect(signatures.filter((s) => s.startsWith("v1a,")).length).toBeGreaterThan(0);
+  });
+
+  it("keeps each attempt: time, duration, status or error code, the answer's first bytes", async () => {
+    const { message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    answers.push(failedWith("ECONNREFUSED"));
+    await deliverer.attempt(message, "h");
+    expect(await deliveryOf(message)).toMatchObject({
+      status: "retrying",
+      last_status_code: null,
+      last_error: "ECONNREFUSED",
+    });
+    answers.push(answered(503, "busy, come back later"));
+    await deliverer.attempt(message, "h");
+    now = new Date(Date.parse((await deliveryOf(message))?.next_attempt_at ?? "") + 1);
+    answers.push(answered(204));
+    await deliverer.attempt(message, "h");
+    const record = await deliveryOf(message);
+    expect(record).toMatchObject({ status: "delivered", attempts: 3, last_status_code: 204 });
+    expect(record?.last_error).toBeUndefined();
+    expect(record?.attempt_log).toEqual([
+      {
+        number: 1,
+        at: expect.any(String),
+        duration_ms: 2,
+        status_code: null,
+        error: "ECONNREFUSED",
+        response_excerpt: null,
+      },
+      {
+        number: 2,
+        at: expect.any(String),
+        duration_ms: 4,
+        status_code: 503,
+        error: null,
+        response_excerpt: "busy, come back later",
+      },
+      {
+        number: 3,
+        at: now.toISOString(),
+        duration_ms: 4,
+        status_code: 204,
+        error: null,
+        response_excerpt: null,
+      },
+    ]);
+  });
+
+  it("keeps a settled delivery for 30 days from when it settled", async () => {
+    const { message } = await subscriptionWithPing();
+    await new Deliverer(deps).attempt(message, "h");
+    const record = await deliveryOf(message);
+    expect(record?.expires_at).toBe(new Date(now.getTime() + DELIVERY_RETENTION_MS).toISOString());
+    expect(isExpired(record ?? { expires_at: undefined }, now)).toBe(false);
+    expect(
+      isExpired(
+        record ?? { expires_at: undefined },
+        new Date(now.getTime() + DELIVERY_RETENTION_MS),
+      ),
+    ).toBe(true);
+  });
+
+  it("cancels, sending nothing, when the subscriber lost the subscribe role or was suspended", async () => {
+    await deps.store.orgs.createOrg({
+      id: "demoted",
+      name: "Demoted",
+      type: "exchange",
+      roles: ["screen"],
+      groups: [],
+      status: "active",
+      keys: {},
+      created_at: "2026-11-25T00:00:00Z",
+      updated_at: "2026-11-25T00:00:00Z",
+      version: 1,
+    });
+    const { message } = await subscriptionWithPing("demoted");
+    expect(await new Deliverer(deps).attempt(message, "h")).toBe("done");
+    expect(await deliveryOf(message)).toMatchObject({
+      status: "cancelled",
+      last_error: "subscriber_not_entitled",
+    });
+    expect(sent).toHaveLength(0);
+  });
+
+  it("opens the breaker after 3 timeouts in a row: later attempts wait without counting, and a success closes it", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    const deliverer = new Deliverer(deps);
+    for (let i = 0; i < TRIP_AFTER; i += 1) {
+      answers.push(failedWith("timeout"));
+      await deliverer.attempt(message, "h");
+      now = new Date(Date.parse((await deliveryOf(message))?.next_attempt_at ?? "") + 1);
+    }
+    const tripped = await deps.store.subscriptions.getSubscription("kraken", subscription.id);
+    expect(tripped?.breaker?.timeouts).toBe(TRIP_AFTER);
+    const openUntil = Date.parse(tripped?.breaker?.open_until ?? "");
+    // The third attempt's retry (5 min) lies past the open period; a resend-like early
+    // message (due now) meets the open breaker instead.
+    const second = await subscriptionWithPing();
+    await deps.store.subscriptions.updateSubscription("kraken", second.subscription.id, {
+      breaker: { timeouts: TRIP_AFTER, open_until: new Date(now.getTime() + 30_000).toISOString() },
+    });
+    queue.sent.length = 0;
+    const sentBefore = sent.length;
+    expect(await deliverer.attempt(second.message, "h")).toBe("done");
+    expect(sent).toHaveLength(sentBefore);
+    const deferred = await deliveryOf(second.message);
+    expect(deferred).toMatchObject({ status: "pending", attempts: 0 });
+    expect(deferred?.next_attempt_at).toBe(new Date(now.getTime() + 30_000).toISOString());
+    expect(queue.sent).toEqual([
+      {
+        messages: [expect.objectContaining({ webhook_id: second.message.webhook_id })],
+        delaySeconds: 30,
+      },
+    ]);
+    expect(openUntil).toBeGreaterThan(0);
+    // Once the period is over, one attempt goes; its success closes the breaker.
+    now = new Date(now.getTime() + 30_001);
+    answers.push(answered(200));
+    await deliverer.attempt(second.message, "h");
+    expect((await deliveryOf(second.message))?.status).toBe("delivered");
+    expect(
+      (await deps.store.subscriptions.getSubscription("kraken", second.subscription.id))?.breaker,
+    ).toBeUndefined();
+  });
+
+  it("holds at most 4 attempts per subscription in flight; the next is deferred, not counted", async () => {
+    const subscription = await subscriptionWithPing();
+    const messages = [subscription.message];
+    for (let i = 0; i < 4; i += 1) messages.push(await pingFor(subscription.subscription));
+    let open = 0;
+    let most = 0;
+    const gate = deferred<void>();
+    const slowDeps: HubDeps = {
+      ...deps,
+      webhooks: {
+        ...deps.webhooks,
+        sender: {
+          post: async () => {
+            open += 1;
+            most = Math.max(most, open);
+            await gate.promise;
+            open -= 1;
+            return answered(200);
+          },
+        },
+      },
+    };
+    const deliverer = new Deliverer(slowDeps, { slotWaitMs: 50, random: () => 0.5 });
+    const results = messages.map((message) => deliverer.attempt(message, "h"));
+    // The fifth gives up its wait for a slot and is put off; then the four finish.
+    const fifth = await results[4];
+    gate.resolve();
+    await Promise.all(results);
+    expect(fifth).toBe("done");
+    expect(most).toBe(4);
+    const last = messages[4] as DeliveryMessage;
+    expect(await deliveryOf(last)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(queue.sent.at(-1)).toMatchObject({ delaySeconds: 5 });
+  });
+
+  it("drops a message a resend replaced (an earlier round)", async () => {
+    const { message } = await subscriptionWithPing();
+    const record = await deliveryOf(message);
+    await deps.store.deliveries.reopenDelivery({
+      ...(record as DeliveryRecord),
+      series_start: 3,
+      attempts: 3,
+    });
+    expect(await new Deliverer(deps).attempt({ ...message, series: 0 }, "h")).toBe("done");
+    expect(sent).toHaveLength(0);
+    expect(await new Deliverer(deps).attempt({ ...message, series: 3 }, "h")).toBe("done");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("treats a delivery 30 days past settling as gone, whether or not the table still holds it", async () => {
+    const { subscription, message } = await subscriptionWithPing();
+    await new Deliverer(deps).attempt(message, "h");
+    const caller = await deps.store.orgs.getOrg("kraken");
+    if (caller === undefined) throw new Error("no kraken");
+    const listed = async () =>
+      (await listDeliveries(deps, caller, subscription.id, 50, undefined)).items.map(
+        (item) => item.webhook_id,
+      );
+    expect(await listed()).toEqual([message.webhook_id]);
+    expect((await getDelivery(deps, caller, subscription.id, message.webhook_id)).status).toBe(
+      "delivered",
+    );
+    now = new Date(now.getTime() + DELIVERY_RETENTION_MS);
+    expect(await listed()).toEqual([]);
+    await expect(getDelivery(deps, caller, subscription.id, message.webhook_id)).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(resendDelivery(deps, caller, subscription.id, message.webhook_id)).rejects.toThrow(
+      NotFoundError,
+    );
   });
 });

@@ -133,7 +133,11 @@ export async function runKillStream(options: KillStreamOptions): Promise<KillStr
   };
   const random = seededRandom(options.seed);
   const dataDir = await mkdtemp(join(tmpdir(), "cordon-kill-stream-"));
-  const hubEnv = { CORDON_LOG_LEVEL: options.hubLogLevel ?? "warn" };
+  const hubEnv = {
+    CORDON_LOG_LEVEL: options.hubLogLevel ?? "warn",
+    // Crashes are the subject here, not rate limits (tests/abuse): the stream's pace is its own.
+    CORDON_RATE_LIMITS: "publish=1000,screen=1000,read=1000",
+  };
   let hub = await startHubProcess(dataDir, hubEnv);
   const endpoints: WebhookEndpoint[] = [];
   try {

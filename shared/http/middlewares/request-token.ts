@@ -1,12 +1,15 @@
 /**
- * Third check: the request token (DESIGN §3). The organisation is read once, keys
- * included; the replay guard is written only after every other check has passed, so
- * a refused token changes nothing and costs at most that one read. A refusal says
- * which check failed and what to do (DESIGN §15), never which key or organisation.
+ * Third check: the request token (DESIGN §3), and the caller's rate limit (§15). The
+ * organisation is read once, keys included; once the signature has verified, the
+ * request takes one unit of its organisation's bucket for the route's class — a 429
+ * here leaves the token unspent — and only then is the replay guard written, so a
+ * refused token changes nothing and costs at most that one read. A refusal says which
+ * check failed and what to do (DESIGN §15), never which key or organisation.
  */
 import { UnauthenticatedError } from "../../errors/errors.js";
 import type { HubDeps } from "../../hub/deps.js";
 import type { Organisation } from "../../orgs/types.js";
+import { admitRequest } from "../../ratelimits/limiter.js";
 import { RequestTokenError, type TokenRefusal } from "../../signatures/errors.js";
 import {
   CLOCK_SKEW_SECONDS,
@@ -17,12 +20,13 @@ import type { ApiMiddleware } from "../middleware.js";
 import { matchOf, stateOf } from "../middleware.js";
 
 export function requestToken(
-  deps: Pick<HubDeps, "store" | "audience" | "clock" | "metrics">,
+  deps: Pick<HubDeps, "store" | "audience" | "clock" | "metrics" | "rateLimits">,
 ): ApiMiddleware {
   return {
     before: async (request) => {
       const state = stateOf(request);
-      if (matchOf(request).route.auth === "public") return undefined;
+      const { route } = matchOf(request);
+      if (route.auth === "public") return undefined;
       const now = deps.clock.now();
       try {
         const verified = await verifyRequestToken<Organisation>({
@@ -45,6 +49,9 @@ export function requestToken(
               return undefined;
             }
             return { jwk: key.jwk, principal: org };
+          },
+          beforeSpend: async (org) => {
+            state.throttle = await admitRequest(deps, org, route.rateClass, now);
           },
           claimJti: (iss, jti, keepUntil) => deps.store.replay.claimJti(iss, jti, keepUntil, now),
         });

@@ -35,6 +35,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "publish",
       body: "json",
+      rateClass: "publish",
       handle: async ({ caller, body }) => {
         const { jws } = parseOrThrow(PublishBodySchema, body);
         const outcome = await publishBulletin(deps, caller, jws);
@@ -52,6 +53,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, query }) => {
         const limit = limitParam(query, FEED_LIMITS);
         return {
@@ -70,6 +72,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => ({
         status: 200,
         body: await getBulletinView(deps, caller, param("id")),
@@ -86,6 +89,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "publish",
       body: "json",
+      rateClass: "publish",
       handle: async ({ caller, param, body }) => ({
         status: 200,
         body: await revokeBulletin(deps, caller, param("id"), body),
@@ -102,6 +106,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param, query }) => {
         const limit = limitParam(query, PAGE_LIMITS);
         return {
@@ -121,6 +126,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "screen",
       body: "json",
+      rateClass: "screen",
       handle: async ({ caller, body }) => ({ status: 200, body: await screen(deps, caller, body) }),
     },
     {
@@ -134,6 +140,7 @@ export function bulletinRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "any-role",
       body: "json",
+      rateClass: "publish",
       handle: async ({ caller, body }) => ({
         status: 201,
         body: await reportSighting(deps, caller, body),

@@ -11,9 +11,11 @@ import {
 import { AddKeySchema, CreateOrgSchema, PatchOrgSchema } from "../../orgs/schema.js";
 import {
   AddedKeySchema,
+  AdminOrgViewSchema,
   OrgJwksSchema,
   OrgListSchema,
   OrgViewSchema,
+  toAdminOrgView,
   toOrgJwks,
   toOrgView,
 } from "../../orgs/view.js";
@@ -50,14 +52,15 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       doc: {
         summary: "Onboard an organisation (admin)",
         request: CreateOrgSchema,
-        responses: { 201: OrgViewSchema },
+        responses: { 201: AdminOrgViewSchema },
       },
       auth: "caller",
       role: "admin",
       body: "json",
+      rateClass: "read",
       handle: async ({ body }) => {
         const org = await createOrganisation(deps, parseOrThrow(CreateOrgSchema, body));
-        return { status: 201, body: toOrgView(org) };
+        return { status: 201, body: toAdminOrgView(org) };
       },
     },
     {
@@ -67,38 +70,44 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "admin",
       body: "none",
+      rateClass: "read",
       handle: async () => {
         const orgs = await deps.store.orgs.listOrgs();
-        const items = orgs.map(toOrgView).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        const items = orgs
+          .map(toAdminOrgView)
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         return { status: 200, body: { items } };
       },
     },
     {
       method: "GET",
       path: "/v1/admin/orgs/{id}",
-      doc: { summary: "Read an organisation (admin)", responses: { 200: OrgViewSchema } },
+      doc: { summary: "Read an organisation (admin)", responses: { 200: AdminOrgViewSchema } },
       auth: "caller",
       role: "admin",
       body: "none",
+      rateClass: "read",
       handle: async ({ param }) => ({
         status: 200,
-        body: toOrgView(await getOrganisation(deps.store.orgs, param("id"))),
+        body: toAdminOrgView(await getOrganisation(deps.store.orgs, param("id"))),
       }),
     },
     {
       method: "PATCH",
       path: "/v1/admin/orgs/{id}",
       doc: {
-        summary: "Suspend or reactivate an organisation, change its roles, groups or name (admin)",
+        summary:
+          "Suspend or reactivate an organisation, change its roles, groups, name or rate limits (admin)",
         request: PatchOrgSchema,
-        responses: { 200: OrgViewSchema },
+        responses: { 200: AdminOrgViewSchema },
       },
       auth: "caller",
       role: "admin",
       body: "json",
+      rateClass: "read",
       handle: async ({ param, body }) => ({
         status: 200,
-        body: toOrgView(await patchOrganisation(deps, param("id"), body)),
+        body: toAdminOrgView(await patchOrganisation(deps, param("id"), body)),
       }),
     },
     {
@@ -108,6 +117,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller }) => ({ status: 200, body: toOrgView(caller) }),
     },
     {
@@ -122,6 +132,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "json",
+      rateClass: "read",
       handle: async ({ caller, body }) => ({
         status: 201,
         body: await addKey(deps, caller, parseOrThrow(AddKeySchema, body)),
@@ -134,6 +145,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => {
         await revokeKey(deps, caller, param("kid"));
         return { status: 204 };
@@ -149,6 +161,7 @@ export function organisationRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       body: "none",
+      rateClass: "read",
       handle: async ({ param }) => ({
         status: 200,
         body: toOrgJwks(await getOrganisation(deps.store.orgs, param("id"))),

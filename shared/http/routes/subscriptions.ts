@@ -3,17 +3,21 @@ import type { HubDeps } from "../../hub/deps.js";
 import {
   createSubscription,
   deleteSubscription,
+  getDelivery,
   listDeliveries,
   listSubscriptions,
   ownSubscription,
   patchSubscription,
+  resendDelivery,
   rotateSecret,
   testSubscription,
 } from "../../subscriptions/manage.js";
 import { CreateSubscriptionSchema, PatchSubscriptionSchema } from "../../subscriptions/schema.js";
 import {
   CreatedSubscriptionSchema,
+  DeliveryDetailSchema,
   DeliveryPageSchema,
+  DeliveryViewSchema,
   PingSchema,
   SecretSchema,
   SubscriptionListSchema,
@@ -36,6 +40,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "json",
+      rateClass: "read",
       handle: async ({ caller, body }) => ({
         status: 201,
         body: await createSubscription(deps, caller, body),
@@ -51,6 +56,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller }) => ({ status: 200, body: await listSubscriptions(deps, caller) }),
     },
     {
@@ -63,6 +69,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => ({
         status: 200,
         body: toSubscriptionView(await ownSubscription(deps, caller, param("id"))),
@@ -79,6 +86,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "json",
+      rateClass: "read",
       handle: async ({ caller, param, body }) => ({
         status: 200,
         body: await patchSubscription(deps, caller, param("id"), body),
@@ -91,6 +99,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => {
         await deleteSubscription(deps, caller, param("id"));
         return { status: 204 };
@@ -99,10 +108,14 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
     {
       method: "POST",
       path: "/v1/subscriptions/{id}/test",
-      doc: { summary: "Send a signed ping", responses: { 202: PingSchema } },
+      doc: {
+        summary: "Send a signed ping (at most one a minute per subscription: 429 otherwise)",
+        responses: { 202: PingSchema },
+      },
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "publish",
       handle: async ({ caller, param }) => ({
         status: 202,
         body: await testSubscription(deps, caller, param("id")),
@@ -118,6 +131,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param }) => ({
         status: 200,
         body: await rotateSecret(deps, caller, param("id")),
@@ -134,6 +148,7 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "subscribe",
       body: "none",
+      rateClass: "read",
       handle: async ({ caller, param, query }) => {
         const limit = limitParam(query, PAGE_LIMITS);
         return {
@@ -147,6 +162,39 @@ export function subscriptionRoutes(deps: HubDeps): Route[] {
           ),
         };
       },
+    },
+    {
+      method: "GET",
+      path: "/v1/subscriptions/{id}/deliveries/{webhook_id}",
+      doc: {
+        summary: "One delivery with its attempts (status, error code, first bytes of each answer)",
+        responses: { 200: DeliveryDetailSchema },
+      },
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      rateClass: "read",
+      handle: async ({ caller, param }) => ({
+        status: 200,
+        body: await getDelivery(deps, caller, param("id"), param("webhook_id")),
+      }),
+    },
+    {
+      method: "POST",
+      path: "/v1/subscriptions/{id}/deliveries/{webhook_id}/retry",
+      doc: {
+        summary:
+          "Send a delivery again now, whatever its state (resend); its attempts log keeps growing",
+        responses: { 202: DeliveryViewSchema },
+      },
+      auth: "caller",
+      role: "subscribe",
+      body: "none",
+      rateClass: "publish",
+      handle: async ({ caller, param }) => ({
+        status: 202,
+        body: await resendDelivery(deps, caller, param("id"), param("webhook_id")),
+      }),
     },
   ];
 }

@@ -2,15 +2,28 @@
  * Deliveries: one item per event × subscription, in the subscription's partition,
  * newest event first. While pending or retrying they sit on the outbox index, due
  * shortly after their next attempt, so a lost queue message is re-sent by the sweep.
+ * Settled ones carry a `ttl` 30 days on (DESIGN §15); readers treat them as gone from
+ * `expires_at` on, whether or not DynamoDB has deleted them yet.
+ *
+ * Each delivery also has a small reference item keyed by its webhook-id, because a
+ * partner asks for one delivery by that id (the item's own key starts with the event's
+ * time, which the webhook-id does not carry). It is written with the delivery and
+ * expires after the delivery could have (REF_RETENTION_MS), or is rewritten by a resend.
  */
 import { coalesce, coalesceReads } from "../../async/coalesce.js";
-import type { DeliveryRecord } from "../../subscriptions/types.js";
+import { DELIVERY_RETENTION_MS, type DeliveryRecord } from "../../subscriptions/types.js";
 import type { DeliveryKey, DeliveryStore, Page } from "../types.js";
 import { key, workShard } from "./keys.js";
 import { decodeCursor, encodeCursor, type Item, recordOf, type Table } from "./table.js";
 
 /** How long after its planned attempt a delivery counts as lost and is re-queued. */
 export const DELIVERY_GRACE_MS = 60_000;
+
+/**
+ * How long a reference item is kept: the delivery's own retention plus the longest a
+ * delivery stays open (8 attempts, each wait at most the queue's 12 hours, is 4 days).
+ */
+const REF_RETENTION_MS = DELIVERY_RETENTION_MS + 8 * 24 * 60 * 60 * 1000;
 
 export class DynamoDeliveryStore implements DeliveryStore {
   /**
@@ -42,8 +55,24 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const existing = await this.getDeliveries(records.map(deliveryKeyOf));
     const known = new Set(existing.map((record) => record.webhook_id));
     const fresh = records.filter((record) => !known.has(record.webhook_id));
-    await this.table.batchPut(fresh.map(itemOf));
+    await this.table.batchPut(fresh.flatMap((record) => [itemOf(record), refItemOf(record)]));
     return { created: fresh, existing };
+  }
+
+  async findDelivery(
+    subscriptionId: string,
+    webhookId: string,
+  ): Promise<DeliveryRecord | undefined> {
+    const ref = await this.table.get(key.deliveryRef(subscriptionId, webhookId));
+    if (ref === undefined || typeof ref.event_at !== "string") return undefined;
+    const [record] = await this.getDeliveries([
+      { subscription_id: subscriptionId, event_at: ref.event_at, webhook_id: webhookId },
+    ]);
+    return record;
+  }
+
+  async reopenDelivery(record: DeliveryRecord): Promise<void> {
+    await this.table.batchPut([itemOf(record), refItemOf(record)]);
   }
 
   async getDeliveries(keys: readonly DeliveryKey[]): Promise<DeliveryRecord[]> {
@@ -100,6 +129,20 @@ function itemOf(record: DeliveryRecord): Item {
     ...k,
     kind: "delivery",
     ...(open ? { work_pk: workShard(k.pk), work_due: due } : {}),
+    ...(record.expires_at === undefined ? {} : { ttl: epochSeconds(record.expires_at) }),
     ...record,
   };
+}
+
+function refItemOf(record: DeliveryRecord): Item {
+  return {
+    ...key.deliveryRef(record.subscription_id, record.webhook_id),
+    kind: "delivery-ref",
+    event_at: record.event_at,
+    ttl: epochSeconds(record.updated_at) + REF_RETENTION_MS / 1000,
+  };
+}
+
+function epochSeconds(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000);
 }

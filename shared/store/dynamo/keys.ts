@@ -47,6 +47,12 @@ export const key = {
     pk: `DLV#${subscriptionId}`,
     sk: `${eventAt}#${webhookId}`,
   }),
+  /** Finds a delivery by its webhook-id (the deliveries route), pointing at its key. */
+  deliveryRef: (subscriptionId: string, webhookId: string): ItemKey => ({
+    pk: `DLVW#${subscriptionId}#${webhookId}`,
+    sk: "DLVW",
+  }),
+  rateLimit: (scope: string): ItemKey => ({ pk: `RL#${scope}`, sk: "RL" }),
 };
 
 /** The layout this code reads and writes (1.0 kept organisations and the feed elsewhere). */

@@ -5,6 +5,7 @@ import type { Store } from "../types.js";
 import { DynamoChangeStore } from "./changes.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
+import { DynamoRateLimitStore } from "./rate-limits.js";
 import { DynamoSightingStore } from "./sightings.js";
 import { DynamoSubscriptionStore } from "./subscriptions.js";
 import { Table } from "./table.js";
@@ -20,6 +21,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     subscriptions: new DynamoSubscriptionStore(table),
     deliveries: new DynamoDeliveryStore(table),
     work: new DynamoWorkStore(table),
+    rateLimits: new DynamoRateLimitStore(table),
   };
 }
 

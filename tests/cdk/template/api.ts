@@ -28,7 +28,10 @@ describe("the HTTP API", () => {
     template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
       StageName: "$default",
       AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      // Far above what partners send within their own limits (DESIGN §15): the stage's
+      // throttle is shared by every caller, authenticated or not, and must not be what
+      // limits a partner.
+      DefaultRouteSettings: { ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 },
       AccessLogSettings: {
         DestinationArn: { "Fn::GetAtt": [logicalIdOf(hub, stack.api.accessLogs), "Arn"] },
         Format: JSON.stringify(ACCESS_LOG_FIELDS),

@@ -3,7 +3,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { HUB_RUNTIME } from "../../../lib/hub-function.js";
 import { POWERTOOLS_ENVIRONMENT } from "../../../lib/hub-runtime.js";
-import { defaultStack, logicalIdOf, productionStack } from "../fixture.js";
+import { defaultStack, logicalIdOf, productionStack, synthesizeHub } from "../fixture.js";
 
 const hub = defaultStack();
 const { template, stack } = hub;
@@ -99,6 +99,20 @@ describe("configuration from context", () => {
       resources[logicalIdOf(custom, api)].Properties.Environment.Variables.CORDON_AUDIENCE,
     ).toBe("https://cordon.example.org");
     expect(custom.stack.stackName).toBe("Cordon-prod");
+  });
+
+  it("hands the rates given with -c rateLimits=… to every function, and none by default", () => {
+    const custom = synthesizeHub({ rateLimits: "publish=25,read=200" });
+    for (const handler of Object.values(custom.stack.functions)) {
+      const resources = custom.template.toJSON().Resources;
+      expect(
+        resources[logicalIdOf(custom, handler.function)].Properties.Environment.Variables
+          .CORDON_RATE_LIMITS,
+      ).toBe("publish=25,read=200");
+    }
+    expect(
+      propertiesOf(stack.functions.api.function).Environment.Variables.CORDON_RATE_LIMITS,
+    ).toBeUndefined();
   });
 
   it("uses the log retention given with -c logRetentionDays=…", () => {

@@ -9,7 +9,13 @@ import { describe, expect, it } from "vitest";
 import type { HubFunction } from "../../../lib/hub-function.js";
 import { REPOSITORY_ROOT } from "../../../lib/hub-function.js";
 import { TABLE_ITEM_ACTIONS } from "../../../lib/storage.js";
-import { accessOf, defaultStack, logicalIdOf, productionStack } from "../fixture.js";
+import {
+  type HubFunctionName,
+  leadingKeyPatterns,
+  TABLE_ACCESS,
+  type TableAccess,
+} from "../../../shared/store/dynamo/key-access.js";
+import { accessOf, defaultStack, describeValue, logicalIdOf, productionStack } from "../fixture.js";
 
 const hub = defaultStack();
 const { stack } = hub;
@@ -24,8 +30,12 @@ const fanoutQueue = queueArn(stack.queues.fanout.queue);
 const deliveryQueue = queueArn(stack.queues.delivery.queue);
 const deliveryDlq = queueArn(stack.queues.delivery.deadLetterQueue);
 
-/** What every hub function may do: write its own logs, trace, use the table, read the hub secret. */
-function commonAccess(handler: HubFunction): Record<string, string[]> {
+/**
+ * What every hub function may do: write its own logs, trace, use the table (its own
+ * partitions: see "table access by partition" below), query the indexes it uses, read
+ * the hub secret.
+ */
+function commonAccess(handler: HubFunction, indexes: string[]): Record<string, string[]> {
   const access: Record<string, string[]> = {
     "logs:CreateLogStream": [`${id(handler.logGroup)}.Arn`],
     "logs:PutLogEvents": [`${id(handler.logGroup)}.Arn`],
@@ -35,7 +45,7 @@ function commonAccess(handler: HubFunction): Record<string, string[]> {
     "kms:Decrypt": [hubSecretKey],
   };
   for (const action of TABLE_ITEM_ACTIONS) access[action] = [table];
-  access["dynamodb:Query"] = [table, `${table}/index/work`].sort();
+  access["dynamodb:Query"] = [table, ...indexes.map((index) => `${table}/index/${index}`)].sort();
   return access;
 }
 
@@ -49,7 +59,7 @@ describe("least privilege", () => {
   it("api: the table, the hub secret, SendMessage to both work queues, kms:Encrypt on the webhook key", () => {
     const handler = stack.functions.api;
     expect(accessOf(hub, handler.role)).toEqual({
-      ...commonAccess(handler),
+      ...commonAccess(handler, []),
       ...sendTo(fanoutQueue, deliveryQueue),
       "kms:Encrypt": [webhookKey],
     });
@@ -66,7 +76,7 @@ describe("least privilege", () => {
   it("fanout: consumes the fan-out queue and sends to the delivery queue, nothing else", () => {
     const handler = stack.functions.fanout;
     expect(accessOf(hub, handler.role)).toEqual({
-      ...commonAccess(handler),
+      ...commonAccess(handler, []),
       ...sendTo(deliveryQueue),
       "sqs:GetQueueAttributes": [deliveryQueue, fanoutQueue].sort(),
       "sqs:GetQueueUrl": [deliveryQueue, fanoutQueue].sort(),
@@ -79,7 +89,7 @@ describe("least privilege", () => {
   it("deliver: consumes the delivery queue (incl. ChangeMessageVisibility), sends to its DLQ, decrypts webhook secrets", () => {
     const handler = stack.functions.deliver;
     expect(accessOf(hub, handler.role)).toEqual({
-      ...commonAccess(handler),
+      ...commonAccess(handler, []),
       ...sendTo(deliveryDlq),
       "sqs:GetQueueAttributes": [deliveryDlq, deliveryQueue].sort(),
       "sqs:GetQueueUrl": [deliveryDlq, deliveryQueue].sort(),
@@ -93,7 +103,7 @@ describe("least privilege", () => {
   it("sweeper: SendMessage to both work queues, nothing else beyond the common grants", () => {
     const handler = stack.functions.sweeper;
     expect(accessOf(hub, handler.role)).toEqual({
-      ...commonAccess(handler),
+      ...commonAccess(handler, ["work"]),
       ...sendTo(fanoutQueue, deliveryQueue),
     });
   });
@@ -132,6 +142,66 @@ describe("least privilege", () => {
     for (const action of ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]) {
       expect(access[action]).toContain(keyArn);
     }
+  });
+});
+
+describe("table access by partition (dynamodb:LeadingKeys)", () => {
+  interface Statement {
+    Action: string | string[];
+    Resource: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  }
+
+  /** Each table action (on the table itself, not an index) → the LeadingKeys patterns it is limited to. */
+  function leadingKeysOf(handler: HubFunction): Record<string, string[] | "unconditioned"> {
+    const policies = hub.template.findResources("AWS::IAM::Policy", {
+      Properties: { Roles: [{ Ref: id(handler.role) }] },
+    });
+    const limits: Record<string, string[] | "unconditioned"> = {};
+    for (const policy of Object.values(policies)) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        const resources = [statement.Resource].flat().map((r) => describeValue(r));
+        if (!resources.includes(table)) continue;
+        const keys = statement.Condition?.["ForAllValues:StringLike"]?.["dynamodb:LeadingKeys"];
+        for (const action of [statement.Action].flat()) {
+          limits[action] = Array.isArray(keys) ? [...(keys as string[])].sort() : "unconditioned";
+        }
+      }
+    }
+    return limits;
+  }
+
+  const expected = (access: TableAccess) => {
+    const reads = leadingKeyPatterns([...access.reads, ...access.writes]);
+    const writes = leadingKeyPatterns(access.writes);
+    return {
+      "dynamodb:GetItem": reads,
+      "dynamodb:BatchGetItem": reads,
+      "dynamodb:Query": reads,
+      "dynamodb:PutItem": writes,
+      "dynamodb:UpdateItem": writes,
+      "dynamodb:DeleteItem": writes,
+      "dynamodb:BatchWriteItem": writes,
+    };
+  };
+
+  it.each(Object.keys(TABLE_ACCESS) as HubFunctionName[])(
+    "%s reaches only the partitions key-access.ts gives it",
+    (name) => {
+      expect(leadingKeysOf(stack.functions[name])).toEqual(expected(TABLE_ACCESS[name]));
+    },
+  );
+
+  it("deliver, which talks to partners' servers, cannot reach replay guards, indicators, the log or rate limits, nor write bulletins or organisations", () => {
+    const limits = leadingKeysOf(stack.functions.deliver);
+    expect(limits["dynamodb:GetItem"]).toEqual(["BUL#*", "DLV#*", "ORGS", "SUBS"]);
+    expect(limits["dynamodb:PutItem"]).toEqual(["DLV#*", "SUBS"]);
+  });
+
+  it("one-partition lists are exact partition keys, every other partition a prefix", () => {
+    expect(
+      leadingKeyPatterns(["log", "organisation", "roster", "delivery", "deliveryRef"]),
+    ).toEqual(["DLV#*", "DLVW#*", "LOG", "ORG#*", "ORGS"]);
   });
 });
 

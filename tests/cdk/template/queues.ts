@@ -32,6 +32,11 @@ describe.each(queues)("the $name queue", ({ queue, settings }) => {
     });
   });
 
+  it("is a standard queue: fair queues for deliveries are its MessageGroupId, set on send (shared/queue/sqs.ts)", () => {
+    expect(resources[queueId]?.Properties.FifoQueue).toBeUndefined();
+    expect(resources[queueId]?.Properties.ContentBasedDeduplication).toBeUndefined();
+  });
+
   it("is encrypted, and its DLQ keeps messages 14 days", () => {
     expect(resources[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
     expect(resources[dlqId]?.Properties).toMatchObject({

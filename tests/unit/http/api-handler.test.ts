@@ -8,6 +8,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { Context } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -17,6 +18,7 @@ import type { HubDeps } from "../../../shared/hub/deps.js";
 import { CountingMetrics, silentLogger } from "../../../shared/observability/types.js";
 import type { Organisation } from "../../../shared/orgs/types.js";
 import type { QueuePort } from "../../../shared/queue/port.js";
+import { DEFAULT_RATE_LIMITS } from "../../../shared/ratelimits/types.js";
 import { generateHubKeySet } from "../../../shared/signatures/hub-keys.js";
 import { generateSigningKey } from "../../../shared/signatures/keys.js";
 import { signRequestToken } from "../../../shared/signatures/request-token.js";
@@ -58,8 +60,8 @@ describe("the api handler over a mocked table", () => {
       },
     });
 
-  beforeAll(async () => {
-    ({ signingKey: key, publicJwk: jwk } = await generateSigningKey("Ed25519"));
+  /** A handler as one Lambda container builds it (what it knows of buckets is its own). */
+  const newHandler = async () => {
     const deps: HubDeps = {
       store: createDynamoStore(new DynamoDBClient({ region: "us-east-1" }), "cordon"),
       queue: noQueue,
@@ -70,23 +72,50 @@ describe("the api handler over a mocked table", () => {
       secrets: new AesGcmSecretBox(new Uint8Array(32)),
       webhooks: {
         policy: { allowInsecure: false },
-        sender: { post: async () => ({ kind: "failed", error: "no" }) },
+        sender: {
+          post: async () => ({
+            status: null,
+            error: "ECONNREFUSED",
+            excerpt: null,
+            retryAfter: undefined,
+            durationMs: 0,
+          }),
+        },
         resolver: async () => [],
       },
       logger: silentLogger,
       metrics: new CountingMetrics(),
       newId: () => "01JDX3Q8Z6V2M4N5P6R7S8T9VW",
+      rateLimits: DEFAULT_RATE_LIMITS,
     };
-    handler = createApiHandler(deps);
+    return createApiHandler(deps);
+  };
+
+  beforeAll(async () => {
+    ({ signingKey: key, publicJwk: jwk } = await generateSigningKey("Ed25519"));
+    handler = await newHandler();
   });
   afterEach(() => documents.reset());
 
-  it("GET /v1/me: one read of the organisation, then the replay guard's conditional put", async () => {
+  /** The rate-limit bucket's conditional update answers the TAT it wrote. */
+  const bucketAdmits = () =>
+    documents
+      .on(UpdateCommand)
+      .callsFake((input: { ExpressionAttributeValues: Record<string, number> }) => ({
+        Attributes: {
+          tat:
+            (input.ExpressionAttributeValues[":tat"] ?? 0) +
+            (input.ExpressionAttributeValues[":interval"] ?? 0),
+        },
+      }));
+
+  it("GET /v1/me: one read of the organisation, one take from its bucket, then the replay guard's conditional put", async () => {
     // Prepare
     documents
       .on(GetCommand, { Key: { pk: "ORGS", sk: "binance" } })
       .resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
     documents.on(PutCommand).resolves({});
+    bucketAdmits();
     // Act
     const result = await handler(await signed("GET", "/v1/me"), context);
     // Assess
@@ -103,6 +132,45 @@ describe("the api handler over a mocked table", () => {
       Item: { pk: expect.stringMatching(/^JTI#binance#/), ttl: expect.any(Number) },
       ConditionExpression: "attribute_not_exists(pk) OR #ttl < :now",
     });
+    const takes = documents.commandCalls(UpdateCommand);
+    expect(takes).toHaveLength(1);
+    expect(takes[0]?.args[0].input).toMatchObject({
+      Key: { pk: "RL#org#binance#read", sk: "RL" },
+      ConditionExpression: "attribute_not_exists(tat) OR tat <= :now",
+    });
+    expect(result.headers).toMatchObject({
+      "ratelimit-policy": '"read";q=100;w=2',
+      ratelimit: '"read";r=99;t=1',
+    });
+  });
+
+  it("a request over its rate is a 429 that leaves its token unspent (no replay guard written)", async () => {
+    documents.on(GetCommand).resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
+    // DynamoDB answers a failed condition with the stored TAT: far ahead, the bucket is empty.
+    documents.on(UpdateCommand).rejects(
+      Object.assign(new Error("empty"), {
+        name: "ConditionalCheckFailedException",
+        Item: { tat: { N: String((Date.now() + 60_000) * 1000) } },
+      }),
+    );
+    const container = await newHandler();
+    const result = await container(await signed("GET", "/v1/me"), context);
+    expect(result.statusCode).toBe(429);
+    expect(result.headers).toMatchObject({
+      "content-type": "application/problem+json",
+      "retry-after": "1",
+      "ratelimit-policy": '"read";q=100;w=2',
+      ratelimit: '"read";r=0;t=1',
+    });
+    expect(JSON.parse(result.body ?? "")).toMatchObject({
+      status: 429,
+      title: "Too many requests",
+    });
+    expect(documents.commandCalls(PutCommand)).toHaveLength(0);
+    // It now knows the bucket is empty: the next refusal asks the table nothing.
+    documents.resetHistory();
+    expect((await container(await signed("GET", "/v1/me"), context)).statusCode).toBe(429);
+    expect(documents.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   it("an unknown issuer costs one read and writes nothing", async () => {
@@ -115,6 +183,7 @@ describe("the api handler over a mocked table", () => {
 
   it("a spent jti (the conditional put fails) is a 401", async () => {
     documents.on(GetCommand).resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
+    bucketAdmits();
     documents
       .on(PutCommand)
       .rejects(Object.assign(new Error("spent"), { name: "ConditionalCheckFailedException" }));
@@ -136,6 +205,7 @@ describe("the api handler over a mocked table", () => {
   it("decodes base64 bodies before checking the body hash", async () => {
     documents.on(GetCommand).resolves({ Item: { pk: "ORGS", sk: "binance", ...org() } });
     documents.on(PutCommand).resolves({});
+    bucketAdmits();
     const body = JSON.stringify({
       indicators: [{ type: "telegram_channel", value: "@example_channel" }],
     });

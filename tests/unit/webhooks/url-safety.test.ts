@@ -93,6 +93,34 @@ describe("webhook URL safety (SSRF)", () => {
     expect(isAllowedAddress("127.0.0.1", strict)).toBe(false);
   });
 
+  it.each([
+    ["AWS IMDS over IPv6", "fd00:ec2::254"],
+    ["AWS DNS over IPv6", "fd00:ec2::253"],
+    ["Alibaba metadata (carrier-grade NAT)", "100.100.100.200"],
+    ["carrier-grade NAT", "100.64.0.1"],
+    ["link-local IPv4", "169.254.0.1"],
+    ["link-local IPv6", "fe80::1"],
+    ["Oracle metadata", "192.0.0.192"],
+    ["IPv4-mapped metadata", "::ffff:169.254.169.254"],
+    ["the unspecified address", "0.0.0.0"],
+    ["multicast", "224.0.0.1"],
+    ["broadcast", "255.255.255.255"],
+  ])("refuses %s (%s) even where http and loopback are allowed", (_name, address) => {
+    expect(isAllowedAddress(address, local)).toBe(false);
+    expect(isAllowedAddress(address, strict)).toBe(false);
+  });
+
+  it("refuses a metadata literal in a URL the local runtime would otherwise take", async () => {
+    await expect(checkWebhookUrl("http://[fd00:ec2::254]/", local)).rejects.toThrow(UnsafeUrlError);
+    await expect(checkWebhookUrl("http://100.100.100.200/", local)).rejects.toThrow(UnsafeUrlError);
+    const sender = new NodeWebhookSender(local);
+    expect(await sender.post("http://[fd00:ec2::254]/latest/meta-data/", {}, "{}")).toMatchObject({
+      status: null,
+      error: "url_refused",
+    });
+    sender.close();
+  });
+
   it("checks again when connecting: DNS that turns to loopback after the subscription is refused", async () => {
     // Prepare: a real server on loopback that must never be reached.
     let reached = false;
@@ -108,14 +136,14 @@ describe("webhook URL safety (SSRF)", () => {
       { address: answers++ === 0 ? "93.184.216.34" : "127.0.0.1", family: 4 },
     ];
     await checkWebhookUrl(`https://rebind.example:${port}/x`, strict, rebinding);
-    const sender = new NodeWebhookSender(strict, rebinding, 2000);
+    const sender = new NodeWebhookSender(strict, rebinding, { responseMs: 2000 });
     // Act
     const outcome = await sender.post(`https://rebind.example:${port}/x`, {}, "{}");
     sender.close();
     server.close();
     // Assess: the connection asked DNS again and refused what it said.
     expect(answers).toBe(2);
-    expect(outcome).toEqual({ kind: "failed", error: expect.stringContaining("may not reach") });
+    expect(outcome).toMatchObject({ status: null, error: "url_refused", excerpt: null });
     expect(reached).toBe(false);
   });
 
@@ -130,7 +158,7 @@ describe("webhook URL safety (SSRF)", () => {
     const outcome = await sender.post(`http://127.0.0.1:${port}/x`, {}, "{}");
     sender.close();
     server.close();
-    expect(outcome).toEqual({ kind: "answered", status: 302, retryAfter: undefined });
+    expect(outcome).toMatchObject({ status: 302, error: "redirect_refused" });
   });
 
   it("gives up on a receiver that does not answer within the timeout", async () => {
@@ -139,11 +167,11 @@ describe("webhook URL safety (SSRF)", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;
-    const sender = new NodeWebhookSender(local, undefined, 300);
+    const sender = new NodeWebhookSender(local, undefined, { responseMs: 300 });
     const outcome = await sender.post(`http://127.0.0.1:${port}/x`, {}, "{}");
     sender.close();
     server.closeAllConnections();
     server.close();
-    expect(outcome).toMatchObject({ kind: "failed" });
+    expect(outcome).toMatchObject({ status: null, error: "timeout" });
   });
 });
