@@ -14,6 +14,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
+/** `off` runs the hub without signing log checkpoints: only to measure what the log costs. */
+const logWriter = process.env.CORDON_LOG_WRITER !== "off";
 
 let hub: LocalHub;
 try {
@@ -21,6 +23,7 @@ try {
     dataDir,
     port,
     audience,
+    logWriter,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {
@@ -39,6 +42,8 @@ if (hub.adminNotice?.level === "warning") console.warn(`Warning: ${hub.adminNoti
 else if (hub.adminNotice !== undefined) console.log(hub.adminNotice.text);
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
+if (!logWriter)
+  console.warn("Warning: CORDON_LOG_WRITER=off: no transparency log checkpoint is signed.");
 console.log(`Cordon hub listening on ${hub.url}`);
 
 let stopping = false;
