@@ -11,7 +11,10 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface RouteResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is instead (text as UTF-8), under the `content-type` of `headers`. */
+  raw?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -38,11 +41,16 @@ export interface RouteDoc {
   /** Success answers: status → body schema (undefined: no body). */
   responses: Record<number, z.ZodType | undefined>;
   query?: { name: string; description: string }[];
+  /** The success answers' media type when it is not JSON (`raw` answers). */
+  mediaType?: string;
 }
 
 interface RouteBase {
   method: HttpMethod;
-  /** With `{name}` placeholders for one path segment each. */
+  /**
+   * With `{name}` placeholders for one path segment each, and at its end perhaps one
+   * `{name+}` for the rest of the path (one or more segments).
+   */
   path: string;
   doc: RouteDoc;
 }
@@ -109,13 +117,15 @@ export class Router {
 
 function compile(path: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
-  const source = path
-    .split("/")
-    .map((segment) => {
-      const placeholder = /^\{(\w+)\}$/.exec(segment);
+  const segments = path.split("/");
+  const source = segments
+    .map((segment, i) => {
+      const placeholder = /^\{(\w+)(\+?)\}$/.exec(segment);
       if (placeholder?.[1] !== undefined) {
         names.push(placeholder[1]);
-        return "([^/]+)";
+        if (placeholder[2] === "") return "([^/]+)";
+        if (i !== segments.length - 1) throw new Error(`{${placeholder[1]}+} must end ${path}`);
+        return "([^/]+(?:/[^/]+)*)";
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })
