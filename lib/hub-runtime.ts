@@ -1,5 +1,5 @@
 /**
- * What every hub Lambda (api, fanout, deliver, sweeper) shares: the resources
+ * What every hub Lambda (api, fanout, deliver, sweeper, log) shares: the resources
  * lambdas/runtime.ts connects to, the environment that names them (validated on the
  * Lambda side by shared/config/env.ts), and the grants every one of them needs.
  */
@@ -12,6 +12,7 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from "../shared/observability/types.j
 import { HubFunction } from "./hub-function.js";
 import type { HubSecret } from "./hub-secret.js";
 import type { Storage } from "./storage.js";
+import type { LogQueue } from "./transparency-log.js";
 import type { WorkQueue } from "./work-queue.js";
 
 export interface HubResources {
@@ -19,6 +20,8 @@ export interface HubResources {
   hubSecret: HubSecret;
   fanout: WorkQueue;
   delivery: WorkQueue;
+  /** Wakes the transparency log's writer. */
+  log: LogQueue;
   /** The `aud` request tokens must carry: the hub's https origin. */
   audience: string;
   logRetention: RetentionDays;
@@ -45,6 +48,7 @@ function hubEnvironment(resources: HubResources): HubEnv {
     CORDON_DELIVERY_QUEUE_URL: resources.delivery.queue.queueUrl,
     CORDON_FANOUT_DLQ_URL: resources.fanout.deadLetterQueue.queueUrl,
     CORDON_DELIVERY_DLQ_URL: resources.delivery.deadLetterQueue.queueUrl,
+    CORDON_LOG_QUEUE_URL: resources.log.queue.queueUrl,
     CORDON_HUB_SECRET_ID: resources.hubSecret.secret.secretArn,
     CORDON_SECRETS_KMS_KEY_ID: resources.storage.webhookSecretsKey.keyArn,
   };
@@ -56,6 +60,7 @@ export interface HubHandlerProps {
   description: string;
   memorySize: number;
   timeout: Duration;
+  reservedConcurrency?: number;
 }
 
 /**
@@ -72,6 +77,9 @@ export function hubHandler(scope: Construct, id: string, props: HubHandlerProps)
     environment: { ...POWERTOOLS_ENVIRONMENT, ...hubEnvironment(props.resources) },
     logRetention: props.resources.logRetention,
     tracing: true,
+    ...(props.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrency: props.reservedConcurrency }),
   });
   props.resources.storage.grantData(handler.role);
   props.resources.hubSecret.grantRead(handler.role);

@@ -15,7 +15,7 @@ import { type BuildOptions, build, type Metafile } from "esbuild";
 import { HUB_BUNDLING } from "../../lib/hub-function.js";
 import { median } from "../stats.js";
 
-export const LAMBDA_ENTRIES = ["api", "fanout", "deliver", "sweeper"] as const;
+export const LAMBDA_ENTRIES = ["api", "fanout", "deliver", "sweeper", "log"] as const;
 
 export interface BundleResult {
   entry: string;

@@ -16,6 +16,7 @@ const ENTRIES = {
   fanout: "lambdas/fanout.ts",
   deliver: "lambdas/deliver.ts",
   sweeper: "lambdas/sweeper.ts",
+  log: "lambdas/log.ts",
   "init-hub-secret": "lambdas/init-hub-secret.ts",
 };
 
