@@ -5,8 +5,9 @@
  * checkpoint signed by another key. Tiles are overwritten in place, not appended, so
  * every route serves the rewritten log at once.
  */
-import { base64 } from "@scure/base";
+
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { base64 } from "@scure/base";
 import { LOCAL_TABLE } from "../../local/dynamo.js";
 import type { LocalHub } from "../../local/hub.js";
 import { signCheckpoint } from "../../shared/log/checkpoint.js";
