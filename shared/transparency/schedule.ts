@@ -11,9 +11,10 @@
  *      the repeats of S's message, so their changes are its to cover);
  *   2. otherwise waits until the second after the last checkpoint was signed (one a
  *      second at most), extends the log (shared/log/writer.ts) and goes back to 1.
- * While changes keep coming it keeps signing, once a second, until its time budget
- * runs out; the messages of those seconds then start the next run. A message of a
- * second already covered costs two reads and no wait.
+ * While changes keep coming, every second that has one sends its own wake-up, queued
+ * behind the run, so runs follow one another and sign on each second boundary. A
+ * wake-up of a second already covered costs two reads and no wait; a run that nears its
+ * time budget stops and leaves the rest to the next wake-up (or the sweeper's).
  */
 import type { HubDeps } from "../hub/deps.js";
 import { extendLog, type LogHead } from "../log/writer.js";
