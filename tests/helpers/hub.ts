@@ -30,13 +30,19 @@ export interface TestHub {
 }
 
 export async function startTestHub(
-  options: { inMemory?: boolean; dataDir?: string; sweepIntervalMs?: number } = {},
+  options: {
+    inMemory?: boolean;
+    dataDir?: string;
+    sweepIntervalMs?: number;
+    logWriter?: boolean;
+  } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cordon-test-")));
   const hub = await startLocalHub({
     dataDir,
     inMemory: options.inMemory ?? true,
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
+    ...(options.logWriter === undefined ? {} : { logWriter: options.logWriter }),
   });
   const clientFor = (id: string, key: SigningKey) =>
     new Transport({ baseUrl: hub.url, orgId: id, key, audience: hub.deps.audience, retries: 1 });

@@ -16,6 +16,8 @@ import {
 } from "../../cli/sdk/log.js";
 import { Transport } from "../../cli/sdk/transport.js";
 import { receiptLeafData } from "../../shared/log/leaves.js";
+import { keepLogCurrent } from "../../shared/transparency/schedule.js";
+import { watchCheckpointLag } from "../../shared/transparency/watch.js";
 import { bulletinPayload, publish } from "../helpers/bulletins.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { logOf, waitForCheckpoint } from "../helpers/hub-log.js";
@@ -169,5 +171,50 @@ describe("the hub's transparency log", () => {
     for (const { seq, receipt } of receipts) {
       await proveReceiptIncluded(log, after, receipt, { index: seq });
     }
+  });
+});
+
+describe("a hub whose log writer is off (the benchmark's switch), and the sweeper's watch", () => {
+  let quiet: TestHub;
+  let publisher: TestOrg;
+
+  beforeAll(async () => {
+    quiet = await startTestHub({ logWriter: false, sweepIntervalMs: 3_600_000 });
+    publisher = await quiet.onboard("trm");
+  });
+  afterAll(async () => {
+    await quiet?.stop();
+  });
+
+  it("logs changes but signs no checkpoint; the watch measures the lag and asks for one", async () => {
+    // Prepare
+    for (let i = 0; i < 2; i += 1) await publish(publisher, bulletinPayload("trm"));
+    const deps = quiet.hub.deps;
+    expect(deps.checkpoints).toBeUndefined();
+    const asked: Date[] = [];
+    const watching = {
+      ...deps,
+      checkpoints: { checkpointDue: async (at: Date) => void asked.push(at) },
+    };
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // Act
+    const lag = await watchCheckpointLag(watching);
+    // Assess
+    expect(
+      (await logOf(publisher).latestCheckpoint(await logOf(publisher).fetchVerifierKey())).size,
+    ).toBe(0);
+    expect(lag.waiting).toBe(2);
+    expect(lag.seconds).toBeGreaterThanOrEqual(1);
+    expect(quiet.hub.metrics.measured.get("LogCheckpointLag")).toBe(lag.seconds);
+    expect(asked).toHaveLength(1);
+
+    // Once the writer has run, nothing waits and nothing is asked.
+    await keepLogCurrent(deps, {
+      second: Math.floor(Date.now() / 1000) - 1,
+      remainingMs: () => 30_000,
+    });
+    expect(await watchCheckpointLag(watching)).toEqual({ waiting: 0, seconds: 0 });
+    expect(asked).toHaveLength(1);
+    expect(quiet.hub.metrics.measured.get("LogCheckpointLag")).toBe(0);
   });
 });

@@ -102,6 +102,15 @@ export class DynamoLogStore implements TransparencyStore {
   }
 
   advanceHead(expectedSize: number, next: LogHead): Promise<boolean> {
+    // No head is stored until the first checkpoint, which is never of size 0.
+    const condition =
+      expectedSize === 0
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : {
+            ConditionExpression: "#size = :expected",
+            ExpressionAttributeNames: { "#size": "size" },
+            ExpressionAttributeValues: { ":expected": expectedSize },
+          };
     return this.table.putIf({
       Item: {
         ...key.logHead(),
@@ -111,9 +120,7 @@ export class DynamoLogStore implements TransparencyStore {
         checkpoint: next.checkpoint,
         signed_at: next.signedAt,
       },
-      ConditionExpression: "attribute_not_exists(pk) OR #size = :expected",
-      ExpressionAttributeNames: { "#size": "size" },
-      ExpressionAttributeValues: { ":expected": expectedSize },
+      ...condition,
     });
   }
 
