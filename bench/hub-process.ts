@@ -28,6 +28,8 @@ export interface HubProcessOptions {
   cpuProfileDir?: string;
   /** The hub's `node` flags (the bench passes the start script's, or BENCH_HUB_NODE_FLAGS). */
   nodeFlags?: readonly string[];
+  /** More environment for the hub (`CORDON_LOG_WRITER=off`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
@@ -45,6 +47,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       PORT: "0",
       CORDON_DATA_DIR: options.dataDir,
       CORDON_LOG_LEVEL: "warn",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
