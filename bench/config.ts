@@ -23,6 +23,12 @@ export interface BenchConfig {
   fanoutRuns: number;
   /** Fresh-process imports per Lambda bundle. */
   coldStartRuns: number;
+  /** Log stage: interleaved rounds of publishes with the log writer on and off. */
+  logRounds: number;
+  /** Publishes per round and hub (10 indicators, concurrency as the publish stage's). */
+  logPublishCount: number;
+  /** Changes whose commit-to-checkpoint time is measured. */
+  logLatencyChanges: number;
   /** Run the hub with --cpu-prof and write its profile next to the results. */
   profile: boolean;
   /** Extra `node` flags for the hub (BENCH_HUB_NODE_FLAGS, space-separated), e.g. a heap limit. */
@@ -89,6 +95,9 @@ export function readBenchConfig(): BenchConfig {
     fanoutTiers: intList("BENCH_FANOUT_TIERS", quick ? [10, 100] : [10, 100, 1000]),
     fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
     coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
+    logRounds: positiveInt("BENCH_LOG_ROUNDS", quick ? 2 : 4),
+    logPublishCount: positiveInt("BENCH_LOG_PUBLISH_COUNT", quick ? 40 : 120),
+    logLatencyChanges: positiveInt("BENCH_LOG_LATENCY_CHANGES", quick ? 30 : 120),
     profile: flag("BENCH_PROFILE"),
     hubNodeFlags:
       process.env.BENCH_HUB_NODE_FLAGS === undefined

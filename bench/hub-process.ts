@@ -28,6 +28,8 @@ export interface HubProcessOptions {
   cpuProfileDir?: string;
   /** The hub's `node` flags (the bench passes the start script's, or BENCH_HUB_NODE_FLAGS). */
   nodeFlags?: readonly string[];
+  /** More environment for the hub (`CORDON_LOG_WRITER=off`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export async function startHubProcess(options: HubProcessOptions): Promise<HubProcess> {
@@ -48,6 +50,7 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       // The stages measure speed, not limits: every class far above what they send. The
       // rate limit's own cost is the noisy-neighbour stage's row.
       CORDON_RATE_LIMITS: "publish=10000,screen=10000,read=10000,feed-token=10000",
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

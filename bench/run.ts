@@ -10,6 +10,8 @@
  *   noisy      a victim's webhook latency with and without a neighbour whose endpoints
  *              hang (issue 13), and what a rate-limit take costs each request
  *   memory     the hub's peak RSS over all of the above
+ *   log        publishing with the transparency log writer on vs off (two more hubs),
+ *              commit → signed checkpoint, proof sizes
  *   cold start each Lambda bundle's size and import time (alone: bench/cold-start.ts)
  *   embedded   what dynalite and fauxqs cost on their own
  * then the table on stdout and bench/results/latest.json.
@@ -38,10 +40,11 @@ import { type CostReport, measureCosts } from "./stages/costs.js";
 import { embeddedStage } from "./stages/embedded.js";
 import { fanoutStage } from "./stages/fanout.js";
 import { feedStage } from "./stages/feed.js";
+import { logStage } from "./stages/log.js";
 import { type NoisyNeighbourResult, noisyNeighbourStage } from "./stages/noisy-neighbour.js";
 import { publishStage } from "./stages/publish.js";
 import { screenStage } from "./stages/screen.js";
-import { now } from "./stats.js";
+import { median, now } from "./stats.js";
 import { createSubscriberTiers } from "./subscribers.js";
 
 const MB = 1000 * 1000;
@@ -157,6 +160,11 @@ try {
     profile = summariseProfile(await readProfile(kept));
     progress(`profile: ${kept}\n${renderProfile(profile)}`);
   }
+
+  progress(
+    `log: ${config.logRounds} rounds of ${config.logPublishCount} publishes with the log writer on and off (two fresh hubs)`,
+  );
+  const log = await logStage(config, work, progress);
 
   progress("cold start: bundling the Lambda entries as lib/hub-function.ts does");
   const coldStart = await coldStartStage(config.coldStartRuns, progress);
@@ -306,6 +314,73 @@ try {
       value: noisy.rate_limit.take_ms.p99,
       floor: noisy.rate_limit.claim_ms.p99,
     }),
+    row({
+      stage: "log",
+      metric: "publish bulletins/s, log writer on (floor: off)",
+      unit: "/s",
+      value: median(log.throughput.on_per_second),
+      floor: median(log.throughput.off_per_second),
+      target: "≥ 0.90× floor",
+      holds: (_, ratio) => (ratio ?? 0) >= 0.9,
+    }),
+    row({
+      stage: "log",
+      metric: "commit → signed checkpoint p50",
+      unit: "ms",
+      value: log.inclusion_ms.p50,
+    }),
+    row({
+      stage: "log",
+      metric: "commit → signed checkpoint p99",
+      unit: "ms",
+      value: log.inclusion_ms.p99,
+      target: "≤ 2000 ms",
+      holds: (value) => value <= 2000,
+    }),
+    row({
+      stage: "log",
+      metric: `inclusion proof at ${log.proofs.size} changes: hashes (max)`,
+      unit: "",
+      value: log.proofs.inclusion_hashes.max,
+    }),
+    row({
+      stage: "log",
+      metric: "GET /v1/bulletins/{id}/proof answer p50",
+      unit: "B",
+      value: log.proofs.proof_answer_bytes.p50,
+    }),
+    row({
+      stage: "log",
+      metric: "tiles read to prove one receipt from tiles",
+      unit: "",
+      value: log.proofs.tiles_read_for_one_receipt.tiles,
+    }),
+    row({
+      stage: "log",
+      metric: "… their size",
+      unit: "KB",
+      value: log.proofs.tiles_read_for_one_receipt.bytes / 1000,
+    }),
+    row({
+      stage: "log",
+      metric: "consistency proof between checkpoints: hashes (max)",
+      unit: "",
+      value: log.proofs.consistency_hashes.max,
+    }),
+    ...log.proofs.computed.flatMap((computed) => [
+      row({
+        stage: "log",
+        metric: `computed at ${computed.size.toLocaleString("en")} changes: inclusion hashes (max)`,
+        unit: "",
+        value: computed.inclusion_max,
+      }),
+      row({
+        stage: "log",
+        metric: `computed at ${computed.size.toLocaleString("en")} changes: consistency hashes (max)`,
+        unit: "",
+        value: computed.consistency_max,
+      }),
+    ]),
     ...coldStartRows(coldStart),
     row({
       stage: "memory",
@@ -359,6 +434,7 @@ try {
       last_rss_bytes: peak.rss,
       peak_rss_by_stage_bytes: memory.peaks,
     },
+    log,
     cold_start: coldStart,
     embedded,
     ...(profile === undefined ? {} : { hub_profile: profile }),

@@ -28,6 +28,7 @@ import {
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { parseRateLimits } from "../shared/ratelimits/config.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
+import { SqsCheckpointTrigger } from "../shared/transparency/trigger.js";
 import { KmsSecretBox } from "../shared/webhooks/kms-secret-box.js";
 import { nodeWebhooks } from "../shared/webhooks/sender.js";
 
@@ -36,6 +37,7 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE
 
 const metricsPort: MetricsPort = {
   count: (name: MetricName, value = 1) => metrics.addMetric(name, MetricUnit.Count, value),
+  seconds: (name: MetricName, value: number) => metrics.addMetric(name, MetricUnit.Seconds, value),
 };
 
 const loggerPort: LoggerPort = {
@@ -77,9 +79,10 @@ async function buildDeps(): Promise<HubDeps> {
   );
   if (output.SecretString === undefined) throw new Error("the hub secret has no string value");
   const hubSecret = parseHubSecretText(output.SecretString);
+  const sqs = new SQSClient({});
   return {
     store: createDynamoStore(new DynamoDBClient({}), env.CORDON_TABLE_NAME),
-    queue: new SqsQueue(new SQSClient({}), {
+    queue: new SqsQueue(sqs, {
       fanout: env.CORDON_FANOUT_QUEUE_URL,
       delivery: env.CORDON_DELIVERY_QUEUE_URL,
       fanoutDeadLetter: env.CORDON_FANOUT_DLQ_URL,
@@ -95,5 +98,6 @@ async function buildDeps(): Promise<HubDeps> {
     metrics: metricsPort,
     newId: ulid,
     rateLimits: parseRateLimits(env.CORDON_RATE_LIMITS),
+    checkpoints: new SqsCheckpointTrigger(sqs, env.CORDON_LOG_QUEUE_URL),
   };
 }

@@ -120,6 +120,8 @@ export class Api extends Construct {
     // Publishing enqueues the fan-out; a subscription test ping enqueues a delivery.
     resources.fanout.queue.grantSendMessages(handler.role);
     resources.delivery.queue.grantSendMessages(handler.role);
+    // A logged change wakes the transparency log's writer.
+    resources.log.queue.grantSendMessages(handler.role);
     // Seals a new subscription's webhook secret; opening one is the deliver Lambda's job.
     resources.storage.webhookSecretsKey.grant(handler.role, "kms:Encrypt");
 

@@ -1,6 +1,6 @@
 /**
- * One deployed hub: storage, the hub secret, the two work queues, the API and the
- * three background Lambdas, and their monitoring. The order below is the order of
+ * One deployed hub: storage, the hub secret, the two work queues and the log's queue,
+ * the API and the four background Lambdas, and their monitoring. The order below is the order of
  * dependency: every hub Lambda's environment names the table, the secret, all four
  * queues and the audience (the API's own URL unless configured), so those exist first.
  */
@@ -17,6 +17,7 @@ import { Monitoring } from "./monitoring.js";
 import type { StageSettings } from "./settings.js";
 import { Storage } from "./storage.js";
 import { Sweeper } from "./sweeper.js";
+import { LogQueue, LogWriter } from "./transparency-log.js";
 import { WorkQueue } from "./work-queue.js";
 
 export interface CordonStackProps extends StackProps {
@@ -27,8 +28,11 @@ export class CordonStack extends Stack {
   readonly storage: Storage;
   readonly hubSecret: HubSecret;
   readonly api: Api;
-  readonly functions: Readonly<Record<"api" | "fanout" | "deliver" | "sweeper", HubFunction>>;
+  readonly functions: Readonly<
+    Record<"api" | "fanout" | "deliver" | "sweeper" | "log", HubFunction>
+  >;
   readonly queues: Readonly<Record<"fanout" | "delivery", WorkQueue>>;
+  readonly logQueue: LogQueue;
   readonly sweeper: Sweeper;
   readonly monitoring: Monitoring;
 
@@ -53,6 +57,7 @@ export class CordonStack extends Stack {
       fanout: new WorkQueue(this, "FanoutQueue", { settings: QUEUE_SETTINGS.fanout }),
       delivery: new WorkQueue(this, "DeliveryQueue", { settings: QUEUE_SETTINGS.delivery }),
     };
+    this.logQueue = new LogQueue(this, "LogQueue");
     this.api = new Api(this, "Api", {
       stage: settings.stage,
       logRetention: settings.logRetention,
@@ -69,6 +74,7 @@ export class CordonStack extends Stack {
       hubSecret: this.hubSecret,
       fanout: this.queues.fanout,
       delivery: this.queues.delivery,
+      log: this.logQueue,
       audience,
       logRetention: settings.logRetention,
       rateLimits: settings.rateLimits,
@@ -77,11 +83,13 @@ export class CordonStack extends Stack {
     const fanout = new FanOut(this, "FanOut", { resources });
     const delivery = new Delivery(this, "Delivery", { resources });
     this.sweeper = new Sweeper(this, "Sweeper", { resources });
+    const logWriter = new LogWriter(this, "LogWriter", { resources });
     this.functions = {
       api,
       fanout: fanout.handler,
       deliver: delivery.handler,
       sweeper: this.sweeper.handler,
+      log: logWriter.handler,
     };
 
     this.monitoring = new Monitoring(this, "Monitoring", {
@@ -89,6 +97,7 @@ export class CordonStack extends Stack {
       api: this.api.httpApi,
       functions: this.functions,
       queues: this.queues,
+      logQueue: this.logQueue,
       alarmEmail: settings.alarmEmail,
       alarmTopicArn: settings.alarmTopicArn,
     });

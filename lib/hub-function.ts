@@ -74,6 +74,8 @@ export interface HubFunctionProps {
   logRetention: logs.RetentionDays;
   /** X-Ray active tracing; off for deploy-time helpers that have nothing to trace. */
   tracing: boolean;
+  /** Reserved concurrency, for a function that must never run twice at once. */
+  reservedConcurrency?: number;
 }
 
 export class HubFunction extends Construct {
@@ -117,6 +119,9 @@ export class HubFunction extends Construct {
       tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: { NODE_OPTIONS: "--enable-source-maps", ...props.environment },
       bundling: HUB_BUNDLING,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
     });
 
     if (props.tracing) {

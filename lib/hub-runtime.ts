@@ -1,5 +1,5 @@
 /**
- * What every hub Lambda (api, fanout, deliver, sweeper) shares: the resources
+ * What every hub Lambda (api, fanout, deliver, sweeper, log) shares: the resources
  * lambdas/runtime.ts connects to, the environment that names them (validated on the
  * Lambda side by shared/config/env.ts), and the grants every one of them needs.
  */
@@ -13,6 +13,7 @@ import { type HubFunctionName, TABLE_ACCESS } from "../shared/store/dynamo/key-a
 import { HubFunction } from "./hub-function.js";
 import type { HubSecret } from "./hub-secret.js";
 import type { Storage } from "./storage.js";
+import type { LogQueue } from "./transparency-log.js";
 import type { WorkQueue } from "./work-queue.js";
 
 export interface HubResources {
@@ -20,6 +21,8 @@ export interface HubResources {
   hubSecret: HubSecret;
   fanout: WorkQueue;
   delivery: WorkQueue;
+  /** Wakes the transparency log's writer. */
+  log: LogQueue;
   /** The `aud` request tokens must carry: the hub's https origin. */
   audience: string;
   logRetention: RetentionDays;
@@ -48,6 +51,7 @@ function hubEnvironment(resources: HubResources): HubEnv {
     CORDON_DELIVERY_QUEUE_URL: resources.delivery.queue.queueUrl,
     CORDON_FANOUT_DLQ_URL: resources.fanout.deadLetterQueue.queueUrl,
     CORDON_DELIVERY_DLQ_URL: resources.delivery.deadLetterQueue.queueUrl,
+    CORDON_LOG_QUEUE_URL: resources.log.queue.queueUrl,
     CORDON_HUB_SECRET_ID: resources.hubSecret.secret.secretArn,
     CORDON_SECRETS_KMS_KEY_ID: resources.storage.webhookSecretsKey.keyArn,
     ...(resources.rateLimits === undefined ? {} : { CORDON_RATE_LIMITS: resources.rateLimits }),
@@ -62,6 +66,7 @@ export interface HubHandlerProps {
   description: string;
   memorySize: number;
   timeout: Duration;
+  reservedConcurrency?: number;
 }
 
 /**
@@ -79,6 +84,9 @@ export function hubHandler(scope: Construct, id: string, props: HubHandlerProps)
     environment: { ...POWERTOOLS_ENVIRONMENT, ...hubEnvironment(props.resources) },
     logRetention: props.resources.logRetention,
     tracing: true,
+    ...(props.reservedConcurrency === undefined
+      ? {}
+      : { reservedConcurrency: props.reservedConcurrency }),
   });
   props.resources.storage.grantData(handler.role, TABLE_ACCESS[props.name]);
   props.resources.hubSecret.grantRead(handler.role);

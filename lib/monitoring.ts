@@ -18,6 +18,7 @@ import type { MetricName } from "../shared/observability/types.js";
 import type { QueueName } from "../shared/queue/port.js";
 import type { HubFunction } from "./hub-function.js";
 import { POWERTOOLS_ENVIRONMENT } from "./hub-runtime.js";
+import type { LogQueue } from "./transparency-log.js";
 import type { WorkQueue } from "./work-queue.js";
 
 /** The custom metrics on the dashboard (names from shared/observability/types.ts). */
@@ -38,6 +39,13 @@ const BACKLOG_AGE_ALARM: Record<QueueName, Duration> = {
   fanout: Duration.minutes(5),
   delivery: Duration.minutes(10),
 };
+
+/**
+ * How long a change may wait for a signed checkpoint before someone is told. The
+ * writer signs within a second; the sweeper wakes it again every minute; five minutes
+ * means it keeps failing (its errors alarm says why).
+ */
+export const CHECKPOINT_LAG_ALARM = Duration.minutes(5);
 
 /** An alarm's metric and threshold; name, description, actions and missing data are shared. */
 type AlarmCondition = Omit<
@@ -62,6 +70,7 @@ export interface MonitoringProps {
   api: apigwv2.HttpApi;
   functions: Record<string, HubFunction>;
   queues: Readonly<Record<QueueName, WorkQueue>>;
+  logQueue: LogQueue;
   /** Subscribed to the topic this construct creates. */
   alarmEmail: string | undefined;
   /** Send alarms to this existing topic instead of creating one. */
@@ -137,6 +146,30 @@ export class Monitoring extends Construct {
         anyInFiveMinutes((options) => handler.function.metricThrottles(options)),
       );
     }
+
+    alarm(
+      "log-dead-letters",
+      "Checkpoint wake-ups on the log dead-letter queue: the log writer failed every try. The sweeper keeps asking; see the log Lambda's errors.",
+      {
+        metric: props.logQueue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+      },
+    );
+    alarm(
+      "log-checkpoint-lag",
+      `A logged change has waited over ${CHECKPOINT_LAG_ALARM.toHumanString()} for a signed checkpoint: the transparency log's writer is failing (DESIGN §14). Auditors see a stale checkpoint meanwhile.`,
+      {
+        metric: checkpointLag({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: CHECKPOINT_LAG_ALARM.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 2,
+      },
+    );
 
     alarm(
       "api-5xx",
@@ -255,6 +288,24 @@ export class Monitoring extends Construct {
     const max = { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM };
     dashboard.addWidgets(
       new cloudwatch.GraphWidget({
+        title: "Transparency log: checkpoint lag (s)",
+        left: [labelled(checkpointLag(max), "oldest change not yet signed")],
+        right: [
+          labelled(
+            new cloudwatch.Metric({
+              namespace: POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
+              metricName: "LogCheckpointsSigned",
+              dimensionsMap: { service: POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME },
+              ...sum,
+            }),
+            "checkpoints signed",
+          ),
+        ],
+        width: 24,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
         title: "Queue depth",
         left: queues.map(([name, queue]) =>
           labelled(queue.queue.metricApproximateNumberOfMessagesVisible(max), name),
@@ -278,4 +329,15 @@ export class Monitoring extends Construct {
     );
     return dashboard;
   }
+}
+
+/** `LogCheckpointLag` (shared/transparency/watch.ts), which the sweeper emits every minute. */
+function checkpointLag(options: cloudwatch.MetricOptions): cloudwatch.Metric {
+  const name: MetricName = "LogCheckpointLag";
+  return new cloudwatch.Metric({
+    namespace: POWERTOOLS_ENVIRONMENT.POWERTOOLS_METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: POWERTOOLS_ENVIRONMENT.POWERTOOLS_SERVICE_NAME },
+    ...options,
+  });
 }

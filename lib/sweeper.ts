@@ -1,7 +1,8 @@
 /**
  * The outbox sweeper (DESIGN §8, invariant 1): once a minute it finds fan-out and
  * delivery work that is overdue in the table and enqueues it again, so that a crash or
- * a lost message delays a delivery but never drops it.
+ * a lost message delays a delivery but never drops it; and it wakes the transparency
+ * log's writer while changes wait for a checkpoint (DESIGN §14).
  */
 import { Duration } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
@@ -33,6 +34,8 @@ export class Sweeper extends Construct {
     });
     resources.fanout.queue.grantSendMessages(this.handler.role);
     resources.delivery.queue.grantSendMessages(this.handler.role);
+    // Changes still waiting for a checkpoint wake the log's writer again.
+    resources.log.queue.grantSendMessages(this.handler.role);
 
     // A missed or failed sweep is simply done by the next one a minute later, so
     // neither EventBridge nor Lambda retries it (no duplicate sweeps, no DLQ needed).

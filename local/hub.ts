@@ -9,6 +9,7 @@ import { ulid } from "ulid";
 import { createApiHandler } from "../lambdas/api.js";
 import { createDeliverHandler } from "../lambdas/deliver.js";
 import { createFanoutHandler } from "../lambdas/fanout.js";
+import { createLogHandler } from "../lambdas/log.js";
 import type { SqsHandler } from "../lambdas/sqs-batch.js";
 import { sweep, sweepAll } from "../shared/changes/sweeper.js";
 import { type HubDeps, systemClock } from "../shared/hub/deps.js";
@@ -20,12 +21,14 @@ import {
 } from "../shared/orgs/onboarding.js";
 import { parseDeliveryMessage } from "../shared/queue/messages.js";
 import { MAX_RETRY_WAIT_SECONDS, type QueueName } from "../shared/queue/port.js";
-import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
+import { LOG_QUEUE_SETTINGS, QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { SqsQueue } from "../shared/queue/sqs.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../shared/ratelimits/types.js";
 import { publicJwkOf } from "../shared/signatures/keys.js";
 import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
+import { SqsCheckpointTrigger } from "../shared/transparency/trigger.js";
+import { watchCheckpointLag } from "../shared/transparency/watch.js";
 import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
 import { nodeWebhooks } from "../shared/webhooks/sender.js";
 import {
@@ -66,6 +69,11 @@ export interface LocalHubOptions {
   sweepIntervalMs?: number;
   /** The hub's rates by class (DESIGN §15); classes not given keep their defaults. */
   rateLimits?: Partial<RateLimits>;
+  /**
+   * Sign transparency log checkpoints (default true). Off only to measure what the log
+   * costs: changes are still logged, no checkpoint is signed (`CORDON_LOG_WRITER=off`).
+   */
+  logWriter?: boolean;
 }
 
 export interface LocalHub {
@@ -244,6 +252,9 @@ async function startLocked(
     metrics,
     newId: ulid,
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...options.rateLimits },
+    ...(options.logWriter === false
+      ? {}
+      : { checkpoints: new SqsCheckpointTrigger(sqs.client, sqs.log.url) }),
   };
   const admin = await settleAdminKey(deps, dir);
   // Nothing else runs yet: the count of active admins is set from the directory itself.
@@ -260,6 +271,9 @@ async function startLocked(
   );
   if (recovered > 0)
     logger.info("re-drove outbox items left by the last run", { items: recovered });
+  // The writer's wake-up messages died with the last process too: ask for a checkpoint
+  // of whatever was logged and not yet signed.
+  await watchCheckpointLag(deps);
   // Fewer pollers than Lambda's concurrency caps: one process runs them all.
   const consume = (queue: QueueName, handler: SqsHandler, concurrency: number) =>
     new SqsEventSource(
@@ -291,14 +305,41 @@ async function startLocked(
       logger,
     ),
   ];
+  // The log's single writer, as on AWS (reserved concurrency 1); a stop ends its run.
+  let stopping = false;
+  if (deps.checkpoints !== undefined) {
+    const writer = createLogHandler(deps);
+    sources.push(
+      new SqsEventSource(
+        sqs.client,
+        (event, context) =>
+          writer(event, {
+            ...context,
+            getRemainingTimeInMillis: () => (stopping ? 0 : context.getRemainingTimeInMillis()),
+          }),
+        {
+          name: "log",
+          queueUrl: sqs.log.url,
+          queueArn: sqs.log.arn,
+          batchSize: LOG_QUEUE_SETTINGS.batchSize,
+          concurrency: 1,
+        },
+        logger,
+      ),
+    );
+  }
   for (const source of sources) source.start();
   const sweeper = setInterval(() => {
     sweep(deps).catch((error: unknown) =>
       logger.warn("the sweep failed", { error: String(error) }),
     );
+    watchCheckpointLag(deps).catch((error: unknown) =>
+      logger.warn("the log check failed", { error: String(error) }),
+    );
   }, options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
 
   cleanups.push(async () => {
+    stopping = true;
     clearInterval(sweeper);
     await Promise.all(sources.map((source) => source.stop()));
   });
@@ -342,6 +383,7 @@ async function startLocked(
     stop: () => {
       stopped ??= (async () => {
         await closeServer(server);
+        stopping = true;
         clearInterval(sweeper);
         await Promise.all(sources.map((source) => source.stop()));
         webhooks.sender.close();

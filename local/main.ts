@@ -28,6 +28,8 @@ try {
   else console.error(`CORDON_RATE_LIMITS: ${(error as Error).message}`);
   process.exit(2);
 }
+/** `off` runs the hub without signing log checkpoints: only to measure what the log costs. */
+const logWriter = process.env.CORDON_LOG_WRITER !== "off";
 
 let hub: LocalHub;
 try {
@@ -37,6 +39,7 @@ try {
     audience,
     dynamo,
     rateLimits,
+    logWriter,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {
@@ -65,6 +68,8 @@ if (!hub.table.embedded) console.log(`DynamoDB: table ${hub.table.name} at ${hub
 if (dynamo.gsiLagMs !== undefined)
   console.log(`Test double: index queries answer from a state ${dynamo.gsiLagMs} ms old`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
+if (!logWriter)
+  console.warn("Warning: CORDON_LOG_WRITER=off: no transparency log checkpoint is signed.");
 console.log(`Cordon hub listening on ${hub.url}`);
 
 let stopping = false;

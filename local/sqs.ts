@@ -5,7 +5,7 @@
  */
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { buildApp } from "fauxqs";
-import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
+import { LOG_QUEUE_SETTINGS, QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import type { QueueUrls } from "../shared/queue/sqs.js";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./dynamo.js";
 import { LOOPBACK } from "./loopback.js";
@@ -14,6 +14,8 @@ export interface EmbeddedSqs {
   client: SQSClient;
   urls: QueueUrls;
   arns: { fanout: string; delivery: string };
+  /** The FIFO queue that wakes the transparency log's writer. */
+  log: { url: string; arn: string };
   stop(): Promise<void>;
 }
 
@@ -43,8 +45,18 @@ export async function startEmbeddedSqs(): Promise<EmbeddedSqs> {
       maxReceiveCount: QUEUE_SETTINGS.delivery.maxReceiveCount,
     }),
   });
+  const logDeadLetter = await createQueue(client, "cordon-log-dlq.fifo", { FifoQueue: "true" });
+  const log = await createQueue(client, "cordon-log.fifo", {
+    FifoQueue: "true",
+    VisibilityTimeout: String(LOG_QUEUE_SETTINGS.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: logDeadLetter.arn,
+      maxReceiveCount: LOG_QUEUE_SETTINGS.maxReceiveCount,
+    }),
+  });
   return {
     client,
+    log,
     urls: {
       fanout: fanout.url,
       delivery: delivery.url,

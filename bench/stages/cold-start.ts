@@ -22,7 +22,7 @@ import { HUB_BUNDLING, REPOSITORY_ROOT } from "../../lib/hub-function.js";
 import { type Row, row } from "../report.js";
 import { median } from "../stats.js";
 
-export const LAMBDA_ENTRIES = ["api", "fanout", "deliver", "sweeper"] as const;
+export const LAMBDA_ENTRIES = ["api", "fanout", "deliver", "sweeper", "log"] as const;
 
 /** Targets (issue 12): every bundle, SDK included. */
 export const BUNDLE_TARGET_BYTES = 1_000_000;

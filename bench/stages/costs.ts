@@ -23,6 +23,13 @@ import { onboard, publishOrThrow, randomEvmAddress, signedBulletin } from "../fi
 import type { ReceiverProcess } from "../receiver.js";
 import { createSubscriberTiers } from "../subscribers.js";
 
+/**
+ * A quiet spell longer than the transparency log writer's wait for the end of its
+ * second (shared/transparency/schedule.ts), so that its last look at the log is counted
+ * with the publish that woke it, never with the next operation.
+ */
+const QUIET_MS = 1_200;
+
 export interface OperationCost {
   /** Requests per operation, by DynamoDB operation. */
   requests: OperationCounts;
@@ -82,7 +89,7 @@ export async function measureCosts(
     const screener = await onboard(admin, "cost-screener", ["screen"], hub.deps.audience);
 
     // Authentication alone: the cheapest authenticated request.
-    await quiescence(counter);
+    await quiescence(counter, QUIET_MS);
     counter.reset();
     await screener.client.raw("GET", "/v1/me");
     const auth = costOf(counter.snapshot());
@@ -96,11 +103,11 @@ export async function measureCosts(
       let all: OperationCounts = {};
       for (let run = 0; run < runs; run += 1) {
         const bulletin = await signedBulletin(publisher, indicators);
-        await quiescence(counter, 300);
+        await quiescence(counter, QUIET_MS);
         counter.reset();
         await publishOrThrow(publisher, bulletin);
         const atAnswer = counter.snapshot();
-        await quiescence(counter);
+        await quiescence(counter, QUIET_MS);
         path = add(path, atAnswer);
         all = add(all, counter.snapshot());
         published.push(...bulletin.addresses);
@@ -126,7 +133,7 @@ export async function measureCosts(
       const addresses = Array.from({ length: inputs }, (_, i) =>
         i < hits ? (published[i] as string) : randomEvmAddress(),
       );
-      await quiescence(counter, 300);
+      await quiescence(counter, QUIET_MS);
       counter.reset();
       const response = await screener.client.raw("POST", "/v1/screen", {
         body: {
@@ -145,7 +152,7 @@ export async function measureCosts(
     // A full feed page: at least 100 changes in the feed first.
     const fill = Array.from({ length: 100 }, () => signedBulletin(publisher, 1));
     for (const bulletin of await Promise.all(fill)) await publishOrThrow(publisher, bulletin);
-    await quiescence(counter);
+    await quiescence(counter, QUIET_MS);
     counter.reset();
     const page = await screener.client.raw("GET", "/v1/bulletins?limit=100");
     const items = (page.body as { items: unknown[] }).items.length;
@@ -168,11 +175,11 @@ export async function measureCosts(
       const bulletin = await signedBulletin(publisher, 10, {
         confidence: subscribers.confidenceOf(tier),
       });
-      await quiescence(counter, 300);
+      await quiescence(counter, QUIET_MS);
       counter.reset();
       await publishOrThrow(publisher, bulletin);
       await receiver.waitFor(bulletin.id, tier, 60_000);
-      await quiescence(counter);
+      await quiescence(counter, QUIET_MS);
       const beyond = subtract(counter.snapshot(), baseline);
       fanout.push({
         subscribers: tier,

@@ -5,15 +5,17 @@
  * signature and the hub's receipt without trusting the hub.
  */
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { CATEGORIES, TLPS } from "../../shared/bulletins/schema.js";
 import { InteropError } from "../../shared/interop/errors.js";
 import { decodeBulletinJws, signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import type { Jwks } from "../../shared/signatures/types.js";
+import { savedReceiptsFolder } from "../audit-state.js";
 import { BULLETIN_TEMPLATE, parseBulletinFile } from "../bulletin-file.js";
 import { type CommandContext, jsonOf, type Runner } from "../context.js";
 import { EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
+import { type SavedReceipt, savedReceiptOf, saveReceipt } from "../receipts.js";
 import { completeBulletin } from "../sdk/bulletin-draft.js";
 import { type CordonClient, fetchHubJwks } from "../sdk/client.js";
 import { BulletinVerificationError, CordonApiError, InputError } from "../sdk/errors.js";
@@ -118,6 +120,7 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
           return undefined;
         }
         const result = await publishOnce(await ctx.client(), draft);
+        await keepReceipt(ctx, savedReceiptOf("publish", result.id, result.receipt, result.change));
         if (ctx.json) {
           ctx.print.json({ ...result, ...(unmapped === undefined ? {} : { unmapped }) });
           return undefined;
@@ -213,6 +216,12 @@ export function registerBulletinCommands(program: Command, ctx: CommandContext, 
     .action(
       run(async (id: string, options: { reason: string }) => {
         const view = await (await ctx.client()).revoke(id, options.reason);
+        if (view.change?.receipt !== undefined) {
+          await keepReceipt(
+            ctx,
+            savedReceiptOf("revoke", view.id, view.change.receipt, view.change),
+          );
+        }
         if (ctx.json) ctx.print.json(view);
         else
           ctx.print.line(
@@ -351,6 +360,20 @@ function printUnmapped(ctx: CommandContext, unmapped: readonly Unmapped[]): void
   }
   ctx.print.note(`Not mapped (${unmapped.length}):`);
   for (const { path, reason } of unmapped) ctx.print.note(`  ${path || "/"}: ${reason}`);
+}
+
+/**
+ * Keeps a receipt the hub gave for `cordon audit` (DESIGN §14) in the CLI's config
+ * folder. Failing to keep it never fails the command that got it.
+ */
+async function keepReceipt(ctx: CommandContext, saved: SavedReceipt): Promise<void> {
+  try {
+    const folder = savedReceiptsFolder(ctx.io, (await ctx.config()).hubUrl);
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await saveReceipt(folder, saved);
+  } catch (error) {
+    ctx.print.warn(`could not keep the receipt for \`cordon audit\`: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -14,9 +14,11 @@ import { EVENT_TYPES } from "../../shared/subscriptions/types.js";
 import type { CommandContext, Runner } from "../context.js";
 import { EXIT_FINDING, EXIT_OK } from "../exit-codes.js";
 import { formatHttpMessage, parseHttpMessage } from "../http-message.js";
+import { savedReceiptOf, saveReceipt } from "../receipts.js";
 import { fetchHubJwks } from "../sdk/client.js";
 import { InputError, WebhookVerificationError } from "../sdk/errors.js";
 import {
+  type Change,
   type DeliveryAttempt,
   type DeliveryDetail,
   type EventType,
@@ -312,6 +314,10 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
     .addOption(new Option("--no-v1a", "do not check v1a (no hub keys fetched)"))
     .option("--subscription <id>", "accept only deliveries for this subscription")
     .option("--save <dir>", "write every request received to DIR (for verify-webhook)")
+    .option(
+      "--save-receipts <dir>",
+      "write the receipt of every change a verified delivery reports to DIR (for `cordon audit --receipts DIR`)",
+    )
     .addHelpText(
       "after",
       "\nThe secret is read from --secret-file, --secret or CORDON_WEBHOOK_SECRET (several\n" +
@@ -328,6 +334,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
           v1a: boolean;
           subscription?: string;
           save?: string;
+          saveReceipts?: string;
         }) => {
           const secrets = await webhookSecrets(ctx, options);
           // v1a is checked with the keys of the hub given by --hub (or configured). A hub
@@ -351,6 +358,9 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
           }
           const saveDir = options.save === undefined ? undefined : ctx.path(options.save);
           if (saveDir !== undefined) await mkdir(saveDir, { recursive: true });
+          const receiptsDir =
+            options.saveReceipts === undefined ? undefined : ctx.path(options.saveReceipts);
+          if (receiptsDir !== undefined) await mkdir(receiptsDir, { recursive: true });
           const receiver = await startWebhookReceiver({
             port: options.port,
             ...(secrets === undefined ? {} : { secret: secrets }),
@@ -359,6 +369,7 @@ export function registerWebhookCommands(program: Command, ctx: CommandContext, r
             ...(options.subscription === undefined ? {} : { subscriptionId: options.subscription }),
             onWebhook: async (webhook) => {
               if (saveDir !== undefined) await saveRequest(saveDir, webhook);
+              if (receiptsDir !== undefined) await saveChangeReceipt(receiptsDir, webhook);
               printWebhook(ctx, webhook);
             },
           });
@@ -660,6 +671,19 @@ function printWebhook(ctx: CommandContext, webhook: ReceivedWebhook): void {
       `${time} ${c.green("✔")} ${eventSummary(ctx, webhook.event)} [${checks}] ${c.dim(webhook.webhookId ?? "")}`,
     );
   }
+}
+
+/**
+ * Keeps the receipt of the change a verified bulletin event reports (its body's
+ * `change`, DESIGN §10): what `cordon audit` checks is in the hub's log. Pings and
+ * sightings report no change; a repeat writes the same file again.
+ */
+async function saveChangeReceipt(dir: string, webhook: ReceivedWebhook): Promise<void> {
+  if (!webhook.verified || webhook.event === undefined) return;
+  const change = (webhook.event as { change?: Change }).change;
+  const data = webhook.event.data as { id?: unknown };
+  if (change?.receipt === undefined || typeof data.id !== "string") return;
+  await saveReceipt(dir, savedReceiptOf("webhook", data.id, change.receipt, change));
 }
 
 async function saveRequest(dir: string, webhook: ReceivedWebhook): Promise<void> {

@@ -16,10 +16,12 @@ import { publicJwkOf } from "../../shared/signatures/keys.js";
 import type { Jwks, SigningKey } from "../../shared/signatures/types.js";
 import { completeBulletin } from "./bulletin-draft.js";
 import { CordonApiError } from "./errors.js";
+import { TransparencyLog } from "./log.js";
 import { apiErrorOf, sleep, Transport, type TransportOptions } from "./transport.js";
 import type {
   AddedKey,
   BulletinDraft,
+  BulletinProof,
   BulletinView,
   CreatedSubscription,
   CreateOrganisationInput,
@@ -33,6 +35,7 @@ import type {
   PatchOrganisationInput,
   PingQueued,
   PublishResult,
+  RevokedBulletin,
   ScreenInput,
   ScreenResult,
   Sighting,
@@ -233,6 +236,7 @@ export class CordonClient {
       created: response.status === 201,
       jws,
       bulletin,
+      ...(answer.change === undefined ? {} : { change: answer.change }),
     };
   }
 
@@ -271,10 +275,30 @@ export class CordonClient {
     for await (const page of this.feedPages(options)) yield* page.items;
   }
 
-  /** Revokes one of this organisation's bulletins; answers it with `status: "revoked"`. */
-  revoke(id: string, reason: string): Promise<BulletinView> {
-    return this.transport.call<BulletinView>("POST", `/v1/bulletins/${segment(id)}/revoke`, {
+  /**
+   * Revokes one of this organisation's bulletins; answers it with `status: "revoked"`
+   * and the revocation's `change` (its receipt is worth keeping: `cordon audit`).
+   */
+  revoke(id: string, reason: string): Promise<RevokedBulletin> {
+    return this.transport.call<RevokedBulletin>("POST", `/v1/bulletins/${segment(id)}/revoke`, {
       body: { reason },
+    });
+  }
+
+  /** A bulletin's logged changes with their inclusion proofs (DESIGN §14); 404 alike when hidden. */
+  bulletinProof(id: string): Promise<BulletinProof> {
+    return this.transport.call<BulletinProof>("GET", `/v1/bulletins/${segment(id)}/proof`);
+  }
+
+  /**
+   * The hub's transparency log (DESIGN §14), read with requests signed as this
+   * organisation: checkpoints, the verifier key and tiles, for `verifyCheckpoint`,
+   * `proveReceiptIncluded` and `proveCheckpointExtends`.
+   */
+  log(): TransparencyLog {
+    return new TransparencyLog({
+      url: this.transport.baseUrl,
+      fetch: this.transport.signingFetch(),
     });
   }
 

@@ -90,6 +90,24 @@ export class Transport {
     return response.body as T;
   }
 
+  /**
+   * A `fetch` that signs each GET it sends, for readers that fetch for themselves —
+   * the transparency log's {@link TransparencyLog}, which needs the bytes of tiles as
+   * served. Only GETs of this hub are signed; anything else is refused.
+   */
+  signingFetch(): typeof fetch {
+    return async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      const method = (init?.method ?? "GET").toUpperCase();
+      if (method !== "GET" || !`${url.origin}${url.pathname}`.startsWith(`${this.baseUrl}/`)) {
+        throw new TypeError(`signingFetch signs GETs of ${this.baseUrl} only.`);
+      }
+      const headers = new Headers(init?.headers);
+      headers.set("authorization", `Bearer ${await this.token("GET", url.pathname + url.search)}`);
+      return this.fetchFn(url, { ...init, method, headers, redirect: "manual" });
+    };
+  }
+
   /** A token for one request, for callers that send it themselves. */
   token(
     method: string,

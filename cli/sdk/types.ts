@@ -112,6 +112,22 @@ export interface PublishResult {
   jws: string;
   /** The payload that was signed, with `id`, `issuer` and `issued_at` filled in. */
   bulletin: BulletinPayload;
+  /** The publication's place in the log (DESIGN §10), when the hub had logged it. */
+  change?: Change;
+}
+
+/** `POST /v1/bulletins/{id}/revoke` answer: the bulletin, and the revocation's change. */
+export type RevokedBulletin = BulletinView & { change?: Change | null };
+
+/**
+ * `GET /v1/bulletins/{id}/proof` (DESIGN §14): the latest checkpoint (a signed note)
+ * and each logged change of the bulletin with its inclusion path in that checkpoint's
+ * tree (base64 hashes, leaf up), or null for a change not in it yet. Verify with
+ * `verifyCheckpoint` and `verifyInclusion`; trust none of it unverified.
+ */
+export interface BulletinProof {
+  checkpoint: string;
+  changes: (Change & { inclusion: string[] | null })[];
 }
 
 /** A feed item or webhook `data`: the full bulletin, or only a notice for TLP:RED. */

@@ -14,7 +14,8 @@
  *   revoked     update: the issuer's, not revoked  sequence · index · fan-out · finish
  *
  *   sequence     the change takes its place in the log: the next seq, an `at` after its
- *                predecessor's, its receipt (the publish receipt, or a change receipt)
+ *                predecessor's, its receipt (the publish receipt, or a change receipt);
+ *                then the transparency log's writer is woken (shared/transparency)
  *   predecessor  a publication naming `supersedes` commits the predecessor's supersession
  *   index        the bulletin's status is mirrored into the entries of its indicators
  *   fan-out      the event the change raises (events/registry.ts) goes to the fan-out
@@ -42,7 +43,10 @@ export function outboxDue(now: Date): string {
   return new Date(now.getTime() + OUTBOX_GRACE_MS).toISOString();
 }
 
-export type ProtocolDeps = Pick<HubDeps, "store" | "queue" | "clock" | "logger" | "hubKeys">;
+export type ProtocolDeps = Pick<
+  HubDeps,
+  "store" | "queue" | "clock" | "logger" | "hubKeys" | "checkpoints"
+>;
 
 type StepName = "sequence" | "predecessor" | "index" | "fanout";
 
@@ -69,6 +73,7 @@ const STEPS: Record<StepName, Step> = {
         deps.clock.now(),
         receiptSigner(deps, record, kind),
       );
+      await askForCheckpoint(deps, record.id);
       return withState(record, kind, { ...change, logged: true });
     },
   },
@@ -153,6 +158,21 @@ export function unfinishedChanges(record: BulletinRecord): ChangeKind[] {
         record.changes[b]?.committed_at ?? "",
       ) || CHANGE_KINDS.indexOf(a) - CHANGE_KINDS.indexOf(b),
   );
+}
+
+/**
+ * Wakes the log writer: the change is in the log, so a checkpoint is due within a
+ * second (DESIGN §14). A failure never fails the change: the sweeper asks again.
+ */
+async function askForCheckpoint(deps: ProtocolDeps, bulletinId: string): Promise<void> {
+  try {
+    await deps.checkpoints?.checkpointDue(deps.clock.now());
+  } catch (error) {
+    deps.logger.warn("could not ask for a checkpoint; the sweeper will", {
+      bulletinId,
+      error: String(error),
+    });
+  }
 }
 
 function receiptSigner(

@@ -16,6 +16,8 @@ const EnvSchema = z.object({
   CORDON_DELIVERY_QUEUE_URL: z.url(),
   CORDON_FANOUT_DLQ_URL: z.url(),
   CORDON_DELIVERY_DLQ_URL: z.url(),
+  /** The FIFO queue that wakes the transparency log's writer (shared/transparency/trigger.ts). */
+  CORDON_LOG_QUEUE_URL: z.url(),
   /** Secrets Manager id of the hub secret (signing keys and pseudonym key). */
   CORDON_HUB_SECRET_ID: z.string().min(1),
   /** KMS key that seals webhook secrets. */

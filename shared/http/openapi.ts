@@ -29,9 +29,11 @@ export function openApiDocument(version: string): JsonSchema {
   schemaOf(ProblemSchema);
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const route of apiRouter(DECLARATIONS_ONLY).routes) {
-    const operations = paths[route.path] ?? {};
+    // OpenAPI has no multi-segment parameter: `{rest+}` is documented as `{rest}`.
+    const path = route.path.replace(/\{(\w+)\+\}/g, "{$1}");
+    const operations = paths[path] ?? {};
     operations[route.method.toLowerCase()] = operationOf(route, schemaOf);
-    paths[route.path] = operations;
+    paths[path] = operations;
   }
   return {
     openapi: "3.1.0",
@@ -83,10 +85,11 @@ function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema):
   const operation: JsonSchema = { summary: route.doc.summary, operationId: operationId(route) };
   if (route.doc.description !== undefined) operation.description = route.doc.description;
   const parameters = [
-    ...[...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+    ...[...route.path.matchAll(/\{(\w+)(\+?)\}/g)].map((match) => ({
       name: match[1],
       in: "path",
       required: true,
+      ...(match[2] === "+" ? { description: "the rest of the path: one or more segments" } : {}),
       schema: { type: "string" },
     })),
     ...(route.doc.query ?? []).map((query) => ({
@@ -109,7 +112,10 @@ function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema):
     responses[status] =
       schema === undefined
         ? { description: "No content" }
-        : { description: "OK", content: { "application/json": { schema: schemaOf(schema) } } };
+        : {
+            description: "OK",
+            content: { [route.doc.mediaType ?? "application/json"]: { schema: schemaOf(schema) } },
+          };
   }
   const problems =
     route.auth === "public" ? [404, 405, 413] : [400, 401, 403, 404, 405, 409, 413, 415, 422, 429];

@@ -10,6 +10,17 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 export function toHttpResult(response: RouteResponse): HttpResult {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...response.headers };
+  if (typeof response.raw === "string") {
+    return { statusCode: response.status, headers, body: response.raw };
+  }
+  if (response.raw !== undefined) {
+    return {
+      statusCode: response.status,
+      headers,
+      body: Buffer.from(response.raw).toString("base64"),
+      isBase64Encoded: true,
+    };
+  }
   if (response.body === undefined) return { statusCode: response.status, headers };
   return {
     statusCode: response.status,

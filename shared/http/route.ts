@@ -12,7 +12,10 @@ export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface RouteResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is instead (text as UTF-8), under the `content-type` of `headers`. */
+  raw?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
@@ -39,11 +42,16 @@ export interface RouteDoc {
   /** Success answers: status → body schema (undefined: no body). */
   responses: Record<number, z.ZodType | undefined>;
   query?: { name: string; description: string }[];
+  /** The success answers' media type when it is not JSON (`raw` answers). */
+  mediaType?: string;
 }
 
 interface RouteBase {
   method: HttpMethod;
-  /** With `{name}` placeholders for one path segment each. */
+  /**
+   * With `{name}` placeholders for one path segment each, and at its end perhaps one
+   * `{name+}` for the rest of the path (one or more segments).
+   */
   path: string;
   doc: RouteDoc;
 }
@@ -118,15 +126,21 @@ export class Router {
  */
 const PARAMETER_SEGMENT = "(?!\\.\\.?(?:/|$))([A-Za-z0-9._~-]+)";
 
+/** What a greedy `{name+}` placeholder, the path's last, matches: such segments, one or more. */
+const GREEDY_PARAMETER =
+  "((?!\\.\\.?(?:/|$))[A-Za-z0-9._~-]+(?:/(?!\\.\\.?(?:/|$))[A-Za-z0-9._~-]+)*)";
+
 function compile(path: string): { pattern: RegExp; names: string[] } {
   const names: string[] = [];
-  const source = path
-    .split("/")
-    .map((segment) => {
-      const placeholder = /^\{(\w+)\}$/.exec(segment);
+  const segments = path.split("/");
+  const source = segments
+    .map((segment, i) => {
+      const placeholder = /^\{(\w+)(\+?)\}$/.exec(segment);
       if (placeholder?.[1] !== undefined) {
         names.push(placeholder[1]);
-        return PARAMETER_SEGMENT;
+        if (placeholder[2] === "") return PARAMETER_SEGMENT;
+        if (i !== segments.length - 1) throw new Error(`{${placeholder[1]}+} must end ${path}`);
+        return GREEDY_PARAMETER;
       }
       return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     })

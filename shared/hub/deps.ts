@@ -7,6 +7,7 @@ import type { QueuePort } from "../queue/port.js";
 import type { RateLimits } from "../ratelimits/types.js";
 import type { HubKeySet } from "../signatures/hub-keys.js";
 import type { Store } from "../store/types.js";
+import type { CheckpointTrigger } from "../transparency/trigger.js";
 import type { SecretBox } from "../webhooks/secret-box.js";
 import type { WebhookSender } from "../webhooks/sender.js";
 import type { Resolver, UrlPolicy } from "../webhooks/url-safety.js";
@@ -43,4 +44,10 @@ export interface HubDeps {
   newId(): string;
   /** Requests per second by class for every organisation without its own (DESIGN §15). */
   rateLimits: Readonly<RateLimits>;
+  /**
+   * Wakes the transparency log's writer after a change is logged (DESIGN §14). Absent
+   * when the writer is switched off (a benchmark's measurement): changes are still
+   * logged and served, but no checkpoint is signed.
+   */
+  checkpoints?: CheckpointTrigger;
 }

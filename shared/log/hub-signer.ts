@@ -6,6 +6,7 @@
  */
 
 import { decodeBase64UrlCanonical } from "../signatures/base64url.js";
+import type { HubKeySet } from "../signatures/hub-keys.js";
 import { importSignKey } from "../signatures/keys.js";
 import type { SigningKey } from "../signatures/types.js";
 import { LogError } from "./errors.js";
@@ -25,6 +26,17 @@ function publicKeyOf(key: SigningKey): Uint8Array {
 export async function hubNoteSigner(origin: string, key: SigningKey): Promise<NoteSigner> {
   const publicKey = publicKeyOf(key);
   return ed25519NoteSigner(origin, await importSignKey(key), publicKey);
+}
+
+/**
+ * The signers of every checkpoint: each published hub key, the current one first. A
+ * rotation publishes the new key before it signs and keeps the old one (docs/deploy.md),
+ * so checkpoints carry both signatures meanwhile and an auditor who pinned either key
+ * keeps verifying.
+ */
+export function hubNoteSigners(origin: string, keys: HubKeySet): Promise<NoteSigner[]> {
+  const others = keys.all.filter((key) => key.kid !== keys.current.kid);
+  return Promise.all([keys.current, ...others].map((key) => hubNoteSigner(origin, key)));
 }
 
 /** What `GET /v1/log/key` answers: the note verifier key of the log `origin`. */

@@ -18,6 +18,11 @@ import type { TileAddress, TreeHead } from "./types.js";
 export interface LogHead extends TreeHead {
   /** The signed checkpoint note of this head, served at `GET /v1/log/checkpoint`. */
   checkpoint: string;
+  /**
+   * When the checkpoint was signed (epoch milliseconds): the writer's schedule keeps one
+   * checkpoint per second at most, and its age is what an operator watches.
+   */
+  signedAt: number;
 }
 
 /** A committed change, as the log needs it. */
@@ -52,9 +57,12 @@ export interface LogStore {
 
 export interface ExtendLogOptions {
   origin: string;
-  signer: NoteSigner;
+  /** The log's key, or keys while the hub rotates its key (each signs every checkpoint). */
+  signer: NoteSigner | readonly NoteSigner[];
   /** Most changes appended by one call (bounds the tiles written per step). */
   maxChanges?: number;
+  /** The clock that stamps `signedAt` (default: the system's). */
+  now?: () => Date;
 }
 
 export type ExtendLogResult =
@@ -98,6 +106,7 @@ export async function extendLog(
       { origin: options.origin, size: result.edge.size, rootHash: result.rootHash, extensions: [] },
       options.signer,
     ),
+    signedAt: (options.now?.() ?? new Date()).getTime(),
   };
   if (!(await store.advanceHead(size, next))) return { outcome: "lost-race", head };
   return { outcome: "extended", head: next, tiles: result.tiles.length };

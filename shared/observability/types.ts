@@ -28,11 +28,16 @@ export const METRIC_NAMES = [
   "AuthenticationRefused",
   "OutboxItemsSwept",
   "OutboxItemStuck",
+  "LogCheckpointsSigned",
+  /** Seconds the oldest change not yet in a signed checkpoint has waited (0: current). */
+  "LogCheckpointLag",
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 export interface Metrics {
   count(name: MetricName, value?: number): void;
+  /** A measurement in seconds (an age, a lag), which alarms read as its maximum. */
+  seconds(name: MetricName, value: number): void;
 }
 
 /** Discards everything; for tests that do not look at logs. */
@@ -46,7 +51,12 @@ export const silentLogger: Logger = {
 /** Keeps counts in memory: the local runtime and the benchmarks read them. */
 export class CountingMetrics implements Metrics {
   readonly counts = new Map<MetricName, number>();
+  /** The last measurement of each name. */
+  readonly measured = new Map<MetricName, number>();
   count(name: MetricName, value = 1): void {
     this.counts.set(name, (this.counts.get(name) ?? 0) + value);
+  }
+  seconds(name: MetricName, value: number): void {
+    this.measured.set(name, value);
   }
 }

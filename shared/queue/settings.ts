@@ -22,3 +22,18 @@ export const QUEUE_SETTINGS = {
     batchSize: 10,
   },
 } as const;
+
+/**
+ * The FIFO queue that wakes the transparency log's writer (shared/transparency/
+ * trigger.ts). One message group, so one batch is in flight at a time; the writer's
+ * run stops within its 30 s budget, well inside the visibility timeout, and a run
+ * that died holds the group back for no longer than that timeout.
+ */
+export const LOG_QUEUE_SETTINGS = {
+  visibilityTimeoutSeconds: 60,
+  /** A run that fails this often is parked; the sweeper's check asks for a new one. */
+  maxReceiveCount: 5,
+  batchSize: 10,
+  /** The log writer's time budget per run (its Lambda's timeout). */
+  runSeconds: 30,
+} as const;

@@ -12,6 +12,7 @@ import type { ChangeStore } from "../changes/port.js";
 import type { Organisation } from "../orgs/types.js";
 import type { SightingRecord } from "../sightings/types.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
+import type { TransparencyStore } from "../transparency/port.js";
 import type { RateLimitStore } from "./rate-limits.js";
 
 export interface Page<T> {
@@ -163,6 +164,8 @@ export interface Store {
   replay: ReplayGuard;
   /** Bulletins, their changes, the log and the indicator index (shared/changes/port.ts). */
   changes: ChangeStore;
+  /** The transparency log's head and tiles (shared/transparency/port.ts). */
+  log: TransparencyStore;
   sightings: SightingStore;
   subscriptions: SubscriptionStore;
   deliveries: DeliveryStore;

@@ -43,6 +43,7 @@ export async function startTestHub(
     /** The hub's rates by class (DESIGN §15); unnamed classes keep their defaults. */
     rateLimits?: Partial<RateLimits>;
     logger?: Logger;
+    logWriter?: boolean;
   } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "cordon-test-")));
@@ -54,6 +55,7 @@ export async function startTestHub(
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
     ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.logWriter === undefined ? {} : { logWriter: options.logWriter }),
   });
   const clientFor = (id: string, key: SigningKey) =>
     new Transport({ baseUrl: hub.url, orgId: id, key, audience: hub.deps.audience, retries: 1 });

@@ -326,10 +326,21 @@ export class Harness {
       if (Date.now() > deadline) throw new Error("the outbox did not empty within 30 s");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    // …and the transparency log has signed every change (its writer writes a second later).
+    while (!(await this.logIsCurrent())) {
+      if (Date.now() > deadline) throw new Error("the log was not signed within 30 s");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     this.baseline = await snapshotTable(this.t.hub);
     this.allowedSinceScan = new Set();
     this.sinceScan = 0;
     this.writes.take();
+  }
+
+  private async logIsCurrent(): Promise<boolean> {
+    const { store } = this.t.hub.deps;
+    const [head, last] = await Promise.all([store.log.readHead(), store.changes.lastChange()]);
+    return last === undefined || (head?.size ?? 0) > last.seq;
   }
 
   total(): number {

@@ -4,54 +4,32 @@
  * signed note, the tiles against its root, every entry bundle and receipt with
  * inclusion proofs, and consistency between successive checkpoints — then the same
  * proofs are compared hash for hash with Cordon's, and each way a hub can misbehave
- * must make Go's verifier fail. The log is the fixture server for now
- * (tests/helpers/log-fixture.ts); the hub takes its place once it serves §14.
+ * must make Go's verifier fail. The log here is the fixture server
+ * (tests/helpers/log-fixture.ts), which can misbehave on purpose; hub.interop.ts points
+ * the same verifier at a running local hub.
  */
 
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { proveCheckpointExtends, TransparencyLog, verifyCheckpoint } from "../../cli/sdk/log.js";
 import { proveInclusion } from "../../shared/log/inclusion.js";
 import { VerifiedTileReader } from "../../shared/log/verified-tiles.js";
 import { type LogFixture, type LogMisbehaviour, startLogFixture } from "../helpers/log-fixture.js";
+import { buildGoVerifier, type GoResult, type GoVerifier } from "./go-verifier.js";
 
-const run = promisify(execFile);
-const GOPATH = process.env.CORDON_GOPATH ?? "/usr/share/gocode";
-const X_MOD = join(GOPATH, "src/golang.org/x/mod/sumdb/tlog/tlog.go");
-const INSTALL = "apt-get install -y golang-go golang-golang-x-mod-dev";
-
+let go: GoVerifier;
 let work: string;
-let verifyBinary: string;
 const fixtures: LogFixture[] = [];
 
 beforeAll(async () => {
-  const go = spawnSync("go", ["version"], { encoding: "utf8" });
-  if (go.error !== undefined || go.status !== 0) {
-    throw new Error(
-      `Go is missing: the log interop lane needs Debian's Go toolchain (${INSTALL}).`,
-    );
-  }
-  if (!existsSync(X_MOD)) {
-    throw new Error(
-      `golang.org/x/mod is missing from ${GOPATH} (set CORDON_GOPATH, or ${INSTALL}).`,
-    );
-  }
-  work = mkdtempSync(join(tmpdir(), "cordon-log-interop-"));
-  const cache = join(tmpdir(), "cordon-log-interop-gocache");
-  mkdirSync(cache, { recursive: true });
-  verifyBinary = join(work, "verify");
-  await run("go", ["build", "-o", verifyBinary, "tests/log-interop/verify.go"], {
-    env: { ...process.env, GO111MODULE: "off", GOPATH, GOCACHE: cache, GOFLAGS: "" },
-  });
+  go = await buildGoVerifier();
+  work = go.work;
 });
 
 afterAll(async () => {
   await Promise.all(fixtures.map((fixture) => fixture.stop()));
-  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  go?.remove();
 });
 
 async function fixture(sizes: number[], misbehave: LogMisbehaviour = "none") {
@@ -60,29 +38,9 @@ async function fixture(sizes: number[], misbehave: LogMisbehaviour = "none") {
   return started;
 }
 
-interface GoResult {
-  ok: boolean;
-  lines: string[];
-  proofs: { kind: string; index: number; old: number; size: number; proof: string[] }[];
-}
-
 /** Runs Go's verifier against the fixture; never throws on its exit status. */
-async function goVerify(log: LogFixture, args: string[] = []): Promise<GoResult> {
-  let stdout: string;
-  let ok = true;
-  try {
-    ({ stdout } = await run(verifyBinary, ["-url", log.url, "-key", log.verifierKey, ...args], {
-      maxBuffer: 1 << 24,
-    }));
-  } catch (error) {
-    ok = false;
-    stdout = (error as { stdout?: string }).stdout ?? String(error);
-  }
-  const lines = stdout.trim().split("\n");
-  const proofs = lines
-    .filter((line) => line.startsWith("proof "))
-    .map((line) => JSON.parse(line.slice("proof ".length)) as GoResult["proofs"][number]);
-  return { ok, lines, proofs };
+function goVerify(log: LogFixture, args: string[] = []): Promise<GoResult> {
+  return go.verify(log.url, log.verifierKey, args);
 }
 
 function writeReceipts(log: LogFixture, size: number): string {

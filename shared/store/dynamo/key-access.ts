@@ -26,6 +26,10 @@ export const PARTITIONS = {
   indicator: { pk: "IND#" },
   /** The change log. */
   log: { pk: "LOG", exact: true },
+  /** The transparency log's head (its size, root and latest checkpoint). */
+  logHead: { pk: "TLOG", exact: true },
+  /** The transparency log's immutable tiles and entry bundles (`TLOG#{level}/{index}`). */
+  logTile: { pk: "TLOG#" },
   /** Every subscription. */
   subscription: { pk: "SUBS", exact: true },
   delivery: { pk: "DLV#" },
@@ -36,7 +40,7 @@ export const PARTITIONS = {
 
 export type Partition = keyof typeof PARTITIONS;
 
-export type HubFunctionName = "api" | "fanout" | "deliver" | "sweeper";
+export type HubFunctionName = "api" | "fanout" | "deliver" | "sweeper" | "log";
 
 export interface TableAccess {
   /** Partitions read (item reads and table queries); a written partition may be read too. */
@@ -47,15 +51,18 @@ export interface TableAccess {
 }
 
 const EVERY_PARTITION = Object.keys(PARTITIONS) as Partition[];
+/** The transparency log, written by its single writer alone (DESIGN §14). */
+const TRANSPARENCY_LOG: readonly Partition[] = ["logHead", "logTile"];
 
 export const TABLE_ACCESS: Readonly<Record<HubFunctionName, TableAccess>> = {
   // Every route: authentication (organisations, replay guards, rate limits), onboarding
   // (the admin guard), publish and the change protocol it drives (bulletins, indicators,
   // the log), screening, sightings, subscriptions and their roster, pings and resends
-  // (deliveries and their references). No index: none decides anything (DESIGN §10).
+  // (deliveries and their references), the transparency log's routes (read only). No
+  // index: none decides anything (DESIGN §10).
   api: {
     reads: EVERY_PARTITION.filter((p) => p !== "layout"),
-    writes: EVERY_PARTITION.filter((p) => p !== "layout"),
+    writes: EVERY_PARTITION.filter((p) => p !== "layout" && !TRANSPARENCY_LOG.includes(p)),
     indexes: [],
   },
   // A change or sighting: the bulletin (without its JWS) and its sighting, every
@@ -73,11 +80,18 @@ export const TABLE_ACCESS: Readonly<Record<HubFunctionName, TableAccess>> = {
     indexes: [],
   },
   // The outbox index, and driving a bulletin change again (its place in the log, its
-  // status into the indicator index, a supersession); postpones deliveries and sightings.
+  // status into the indicator index, a supersession); postpones deliveries and sightings;
+  // watches how far the transparency log's head is behind the change log.
   sweeper: {
-    reads: ["bulletin", "indicator", "log", "delivery"],
+    reads: ["bulletin", "indicator", "log", "delivery", "logHead"],
     writes: ["bulletin", "indicator", "log", "delivery"],
     indexes: ["work"],
+  },
+  // The single writer: the changes after its head, then its tiles and the head itself.
+  log: {
+    reads: ["log", ...TRANSPARENCY_LOG],
+    writes: [...TRANSPARENCY_LOG],
+    indexes: [],
   },
 };
 

@@ -15,6 +15,12 @@ export const ORGS_PK = "ORGS";
 export const SUBSCRIPTIONS_PK = "SUBS";
 /** The change log: one partition whose sort key is the gapless sequence. */
 export const LOG_PK = "LOG";
+/**
+ * The transparency log built over the change log (DESIGN §14, docs/store.md): its head,
+ * and its tiles — one partition per tile, one immutable item per width written.
+ */
+export const TLOG_PREFIX = "TLOG";
+const TILE_WIDTH_DIGITS = 3;
 
 export const key = {
   org: (id: string): ItemKey => ({ pk: ORGS_PK, sk: id }),
@@ -33,6 +39,13 @@ export const key = {
     sk: `${OVERFLOW_PREFIX}${entry}`,
   }),
   change: (seq: number): ItemKey => ({ pk: LOG_PK, sk: String(seq).padStart(SEQ_WIDTH, "0") }),
+  /** The head of the transparency log: its size, root and signed checkpoint. */
+  logHead: (): ItemKey => ({ pk: TLOG_PREFIX, sk: "HEAD" }),
+  /** A tile (`level` 0–63) or entry bundle (`entries`) of the log, at one width (1–256). */
+  logTile: (level: number | "entries", index: number, width: number): ItemKey => ({
+    pk: `${TLOG_PREFIX}#${level}/${index}`,
+    sk: String(width).padStart(TILE_WIDTH_DIGITS, "0"),
+  }),
   subscription: (orgId: string, id: string): ItemKey => ({
     pk: SUBSCRIPTIONS_PK,
     sk: `${orgId}#${id}`,

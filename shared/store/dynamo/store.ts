@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "../types.js";
 import { DynamoChangeStore } from "./changes.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
+import { DynamoLogStore } from "./log.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
 import { DynamoRateLimitStore } from "./rate-limits.js";
 import { DynamoSightingStore } from "./sightings.js";
@@ -17,6 +18,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     orgs: new DynamoOrgStore(table),
     replay: new DynamoReplayGuard(table),
     changes: new DynamoChangeStore(table),
+    log: new DynamoLogStore(table),
     sightings: new DynamoSightingStore(table),
     subscriptions: new DynamoSubscriptionStore(table),
     deliveries: new DynamoDeliveryStore(table),

@@ -86,6 +86,7 @@ describe("sizing", () => {
       fanout: { MemorySize: 512, Timeout: 60 },
       deliver: { MemorySize: 512, Timeout: 30 },
       sweeper: { MemorySize: 512, Timeout: 50 },
+      log: { MemorySize: 256, Timeout: 30 },
     });
   });
 });

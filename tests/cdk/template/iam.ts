@@ -29,6 +29,7 @@ const queueArn = (queue: { node: { defaultChild?: unknown } }) => `${id(queue)}.
 const fanoutQueue = queueArn(stack.queues.fanout.queue);
 const deliveryQueue = queueArn(stack.queues.delivery.queue);
 const deliveryDlq = queueArn(stack.queues.delivery.deadLetterQueue);
+const logQueue = queueArn(stack.logQueue.queue);
 
 /**
  * What every hub function may do: write its own logs, trace, use the table (its own
@@ -56,11 +57,11 @@ const sendTo = (...queues: string[]) => ({
 });
 
 describe("least privilege", () => {
-  it("api: the table, the hub secret, SendMessage to both work queues, kms:Encrypt on the webhook key", () => {
+  it("api: the table, the hub secret, SendMessage to both work queues and the log's, kms:Encrypt on the webhook key", () => {
     const handler = stack.functions.api;
     expect(accessOf(hub, handler.role)).toEqual({
       ...commonAccess(handler, []),
-      ...sendTo(fanoutQueue, deliveryQueue),
+      ...sendTo(fanoutQueue, deliveryQueue, logQueue),
       "kms:Encrypt": [webhookKey],
     });
   });
@@ -100,11 +101,23 @@ describe("least privilege", () => {
     });
   });
 
-  it("sweeper: SendMessage to both work queues, nothing else beyond the common grants", () => {
+  it("sweeper: SendMessage to both work queues and the log's, nothing else beyond the common grants", () => {
     const handler = stack.functions.sweeper;
     expect(accessOf(hub, handler.role)).toEqual({
       ...commonAccess(handler, ["work"]),
-      ...sendTo(fanoutQueue, deliveryQueue),
+      ...sendTo(fanoutQueue, deliveryQueue, logQueue),
+    });
+  });
+
+  it("log: consumes the log queue, nothing else beyond the common grants", () => {
+    const handler = stack.functions.log;
+    expect(accessOf(hub, handler.role)).toEqual({
+      ...commonAccess(handler, []),
+      "sqs:GetQueueAttributes": [logQueue],
+      "sqs:GetQueueUrl": [logQueue],
+      "sqs:ReceiveMessage": [logQueue],
+      "sqs:DeleteMessage": [logQueue],
+      "sqs:ChangeMessageVisibility": [logQueue],
     });
   });
 

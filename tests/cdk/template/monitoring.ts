@@ -35,14 +35,16 @@ const alarmNamed = (suffix: string) => {
 };
 
 describe("alarms", () => {
-  it("cover DLQ depth, queue age, Lambda errors and throttles, and API 5xx", () => {
+  it("cover DLQ depth, queue age, Lambda errors and throttles, API 5xx and the checkpoint's lag", () => {
     expect(alarms.map((alarm) => alarm.Properties.AlarmName).sort()).toEqual(
       [
         "fanout-dead-letters",
         "fanout-backlog",
         "delivery-dead-letters",
         "delivery-backlog",
-        ...["api", "fanout", "deliver", "sweeper"].flatMap((name) => [
+        "log-dead-letters",
+        "log-checkpoint-lag",
+        ...["api", "fanout", "deliver", "sweeper", "log"].flatMap((name) => [
           `${name}-errors`,
           `${name}-throttles`,
         ]),
@@ -82,6 +84,20 @@ describe("alarms", () => {
     expect(alarmNamed("deliver-errors")).toMatchObject({
       Namespace: "AWS/Lambda",
       MetricName: "Errors",
+    });
+  });
+
+  it("tell when a change waits five minutes for a signed checkpoint, or the log writer dead-letters", () => {
+    expect(alarmNamed("log-checkpoint-lag")).toMatchObject({
+      Namespace: "Cordon",
+      MetricName: "LogCheckpointLag",
+      Threshold: 300,
+      ComparisonOperator: "GreaterThanThreshold",
+      Dimensions: [{ Name: "service", Value: "cordon" }],
+    });
+    expect(alarmNamed("log-dead-letters")).toMatchObject({
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Threshold: 0,
     });
   });
 

@@ -3,7 +3,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { DELIVERY_MAX_CONCURRENCY } from "../../../lib/delivery.js";
 import { FANOUT_MAX_CONCURRENCY } from "../../../lib/fanout.js";
-import { QUEUE_SETTINGS } from "../../../shared/queue/settings.js";
+import { LOG_QUEUE_SETTINGS, QUEUE_SETTINGS } from "../../../shared/queue/settings.js";
 import { defaultStack, logicalIdOf } from "../fixture.js";
 
 const hub = defaultStack();
@@ -73,11 +73,51 @@ describe.each(queues)("the $name queue", ({ queue, settings }) => {
   });
 });
 
+describe("the log queue", () => {
+  const queueId = logicalIdOf(hub, stack.logQueue.queue);
+  const dlqId = logicalIdOf(hub, stack.logQueue.deadLetterQueue);
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Properties: Record<string, unknown> }
+  >;
+
+  it("is FIFO (one wake-up a second: the deduplication id is the second), with a FIFO DLQ", () => {
+    expect(resources[queueId]?.Properties).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: LOG_QUEUE_SETTINGS.visibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] },
+        maxReceiveCount: LOG_QUEUE_SETTINGS.maxReceiveCount,
+      },
+    });
+    expect(resources[dlqId]?.Properties).toMatchObject({
+      FifoQueue: true,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it("feeds the log Lambda, the single writer: reserved concurrency 1, runs inside the visibility timeout", () => {
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [queueId, "Arn"] },
+      FunctionName: { Ref: logicalIdOf(hub, stack.functions.log.function) },
+      BatchSize: LOG_QUEUE_SETTINGS.batchSize,
+    });
+    const writer = resources[logicalIdOf(hub, stack.functions.log.function)]?.Properties;
+    expect(writer).toMatchObject({ ReservedConcurrentExecutions: 1 });
+    expect(writer?.Timeout).toBeLessThanOrEqual(LOG_QUEUE_SETTINGS.visibilityTimeoutSeconds / 2);
+  });
+});
+
 describe("event sources", () => {
   it("cap concurrency at the documented values", () => {
     const mappings = Object.values(template.findResources("AWS::Lambda::EventSourceMapping"));
-    expect(mappings).toHaveLength(2);
-    const caps = mappings.map((mapping) => mapping.Properties.ScalingConfig.MaximumConcurrency);
+    expect(mappings).toHaveLength(3);
+    const caps = mappings
+      .map((mapping) => mapping.Properties.ScalingConfig?.MaximumConcurrency)
+      .filter((cap) => cap !== undefined);
     expect(caps.sort()).toEqual([DELIVERY_MAX_CONCURRENCY, FANOUT_MAX_CONCURRENCY].sort());
   });
 
