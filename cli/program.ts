@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerBulletinCommands } from "./commands/bulletins.js";
+import { registerFeedTokenCommands } from "./commands/feed-tokens.js";
 import { registerIdentityCommands } from "./commands/identity.js";
 import { registerInteropCommands } from "./commands/interop.js";
 import { registerScreeningCommands } from "./commands/screening.js";
@@ -74,6 +75,7 @@ export function buildProgram(io: CliIo, onExit: (code: ExitCode) => void): Comma
   registerInteropCommands(program, ctx, run);
   registerScreeningCommands(program, ctx, run);
   registerWebhookCommands(program, ctx, run);
+  registerFeedTokenCommands(program, ctx, run);
   summarise(program);
   return program;
 }

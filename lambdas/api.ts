@@ -1,6 +1,7 @@
 /**
  * The api Lambda: middy wiring only. The checks run in the order DESIGN §9 fixes —
- * body size, route, token, media type, JSON, role — then the route's own code.
+ * body size, route, token (a feed token on the routes that accept one, DESIGN §11,
+ * else the signed request token), media type, JSON, role — then the route's own code.
  */
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
@@ -10,6 +11,7 @@ import type { HttpEvent, HttpResult } from "../shared/http/event.js";
 import type { ApiContext } from "../shared/http/middleware.js";
 import { accessLog } from "../shared/http/middlewares/access-log.js";
 import { bodyLimit } from "../shared/http/middlewares/body-limit.js";
+import { feedToken } from "../shared/http/middlewares/feed-token.js";
 import { jsonBody } from "../shared/http/middlewares/json-body.js";
 import { problemResponses } from "../shared/http/middlewares/problem-responses.js";
 import { requestToken } from "../shared/http/middlewares/request-token.js";
@@ -26,6 +28,7 @@ export function createApiHandler(deps: HubDeps): ApiHandler {
     .use(problemResponses(deps.logger))
     .use(bodyLimit())
     .use(routing(apiRouter(deps)))
+    .use(feedToken(deps))
     .use(requestToken(deps))
     .use(jsonBody())
     .use(roleCheck())

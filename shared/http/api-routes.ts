@@ -1,7 +1,8 @@
-/** Every route of the API (DESIGN §3–§6), one list, one router. */
+/** Every route of the API (DESIGN §3–§6, §11–§13), one list, one router. */
 import type { HubDeps } from "../hub/deps.js";
 import { Router } from "./route.js";
 import { bulletinRoutes } from "./routes/bulletins.js";
+import { feedTokenRoutes } from "./routes/feed-tokens.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { subscriptionRoutes } from "./routes/subscriptions.js";
 
@@ -10,5 +11,6 @@ export function apiRouter(deps: HubDeps): Router {
     ...organisationRoutes(deps),
     ...bulletinRoutes(deps),
     ...subscriptionRoutes(deps),
+    ...feedTokenRoutes(deps),
   ]);
 }

@@ -3,6 +3,7 @@
  * structurally so `shared/` stays free of Lambda packages, and the per-request state
  * the middlewares hand to one another.
  */
+import type { Credential } from "../feed-tokens/types.js";
 import type { Organisation } from "../orgs/types.js";
 import type { HttpEvent, HttpResult } from "./event.js";
 import type { RouteMatch } from "./route.js";
@@ -12,6 +13,8 @@ export interface RequestState {
   bodyBytes: Uint8Array;
   match?: RouteMatch;
   caller?: Organisation;
+  /** How the caller authenticated (set with `caller`). */
+  credential?: Credential;
   body?: unknown;
 }
 

@@ -10,6 +10,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 export function toHttpResult(response: RouteResponse): HttpResult {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...response.headers };
+  if (response.text !== undefined) {
+    return { statusCode: response.status, headers, body: response.text };
+  }
   if (response.body === undefined) return { statusCode: response.status, headers };
   return {
     statusCode: response.status,

@@ -5,13 +5,17 @@
  */
 import type { z } from "zod";
 import { MethodNotAllowedError, RouteNotFoundError } from "../errors/errors.js";
+import type { Credential } from "../feed-tokens/types.js";
 import type { Organisation, Role } from "../orgs/types.js";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface RouteResponse {
   status: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with the `content-type` the route sets in `headers` (CSV, text). */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -19,12 +23,16 @@ export interface PublicRequest {
   /** A path parameter of the route's template (`{id}` → `param("id")`). */
   param(name: string): string;
   query: URLSearchParams;
+  /** A request header by its lower-case name. */
+  header(name: string): string | undefined;
 }
 
 export interface CallerRequest extends PublicRequest {
   caller: Organisation;
   /** The parsed JSON body, for routes that take one. */
   body: unknown;
+  /** A signed request token, or a feed token on the routes that accept one. */
+  credential: Credential;
 }
 
 /** Which role a route needs: one role, at least one of the participant roles, or none. */
@@ -56,6 +64,13 @@ export interface CallerRoute extends RouteBase {
   auth: "caller";
   role: RoleRequirement;
   body: "json" | "none";
+  /**
+   * `accepted`: a feed token (DESIGN §11) authenticates the request as well as a signed
+   * request token — the read-only routes of TAXII, the MISP feed and the log.
+   */
+  feedTokens?: "accepted";
+  /** The rate-limit class (DESIGN §15) a request on this route counts in. */
+  rateClass?: "publish" | "screen" | "read" | "feed-token";
   handle(request: CallerRequest): Promise<RouteResponse>;
 }
 

@@ -23,6 +23,8 @@ export function requestToken(
     before: async (request) => {
       const state = stateOf(request);
       if (matchOf(request).route.auth === "public") return undefined;
+      // Authenticated already, by a feed token on a route that accepts one (feed-token.ts).
+      if (state.caller !== undefined) return undefined;
       const now = deps.clock.now();
       try {
         const verified = await verifyRequestToken<Organisation>({
@@ -49,6 +51,7 @@ export function requestToken(
           claimJti: (iss, jti, keepUntil) => deps.store.replay.claimJti(iss, jti, keepUntil, now),
         });
         state.caller = verified.principal;
+        state.credential = { kind: "request-token" };
       } catch (error) {
         if (error instanceof RequestTokenError) {
           deps.metrics.count("AuthenticationRefused");

@@ -107,12 +107,18 @@ export class DynamoChangeStore implements ChangeStore {
 
   async bulletins(ids: readonly string[]): Promise<Map<string, BulletinRecord>> {
     const items = await this.table.batchGet(ids.map(key.bulletin));
-    return byId(items.map((item) => recordOf<BulletinRecord>(item)), ids);
+    return byId(
+      items.map((item) => recordOf<BulletinRecord>(item)),
+      ids,
+    );
   }
 
   async bulletinMetas(ids: readonly string[]): Promise<Map<string, BulletinSummary>> {
     const items = await this.table.batchGet(ids.map(key.bulletin), projectionOf(META_FIELDS));
-    return byId(items.map((item) => recordOf<BulletinSummary>(item)), ids);
+    return byId(
+      items.map((item) => recordOf<BulletinSummary>(item)),
+      ids,
+    );
   }
 
   async commitPublication(

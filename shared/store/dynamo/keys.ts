@@ -45,6 +45,10 @@ export const key = {
   }),
   /** What an organisation holds against a cap (its subscriptions, …): see roster.ts. */
   roster: (orgId: string, of: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `ROSTER#${of}` }),
+  /** A feed token by its id (the organisation's roster lists its ids). */
+  feedToken: (id: string): ItemKey => ({ pk: `FTOK#${id}`, sk: "FTOK" }),
+  /** Where a shared STIX object was first introduced to each class of readers. */
+  introductions: (objectId: string): ItemKey => ({ pk: `STIXINTRO#${objectId}`, sk: "INTRO" }),
   /** The count of active admin organisations (OrgStore.takeActiveAdmin). */
   adminGuard: (): ItemKey => ({ pk: "GUARD", sk: "ACTIVE_ADMINS" }),
   /** Which layout of the table this is, so a hub never misreads an older one. */

@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "../types.js";
 import { DynamoChangeStore } from "./changes.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
+import { DynamoFeedTokenStore } from "./feed-tokens.js";
+import { DynamoIntroductionStore } from "./introductions.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
 import { DynamoSightingStore } from "./sightings.js";
 import { DynamoSubscriptionStore } from "./subscriptions.js";
@@ -20,6 +22,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     subscriptions: new DynamoSubscriptionStore(table),
     deliveries: new DynamoDeliveryStore(table),
     work: new DynamoWorkStore(table),
+    feedTokens: new DynamoFeedTokenStore(table),
+    introductions: new DynamoIntroductionStore(table),
   };
 }
 
