@@ -17,22 +17,27 @@ import { problemResponses } from "../shared/http/middlewares/problem-responses.j
 import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
+import { taxiiErrors } from "../shared/http/middlewares/taxii-errors.js";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { lambdaEntry } from "./runtime.js";
 
 export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 export function createApiHandler(deps: HubDeps): ApiHandler {
-  return middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
-    .use(accessLog(deps.logger))
-    .use(problemResponses(deps.logger))
-    .use(bodyLimit())
-    .use(routing(apiRouter(deps)))
-    .use(feedToken(deps))
-    .use(requestToken(deps))
-    .use(jsonBody())
-    .use(roleCheck())
-    .handler(dispatch);
+  return (
+    middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
+      .use(accessLog(deps.logger))
+      // Before problemResponses: middy runs onError in reverse, so this reshapes its answer.
+      .use(taxiiErrors())
+      .use(problemResponses(deps.logger))
+      .use(bodyLimit())
+      .use(routing(apiRouter(deps)))
+      .use(feedToken(deps))
+      .use(requestToken(deps))
+      .use(jsonBody())
+      .use(roleCheck())
+      .handler(dispatch)
+  );
 }
 
 export const handler = lambdaEntry(createApiHandler);

@@ -5,6 +5,7 @@ import { bulletinRoutes } from "./routes/bulletins.js";
 import { feedTokenRoutes } from "./routes/feed-tokens.js";
 import { organisationRoutes } from "./routes/organisations.js";
 import { subscriptionRoutes } from "./routes/subscriptions.js";
+import { taxiiRoutes } from "./routes/taxii.js";
 
 export function apiRouter(deps: HubDeps): Router {
   return new Router([
@@ -12,5 +13,6 @@ export function apiRouter(deps: HubDeps): Router {
     ...bulletinRoutes(deps),
     ...subscriptionRoutes(deps),
     ...feedTokenRoutes(deps),
+    ...taxiiRoutes(deps),
   ]);
 }
