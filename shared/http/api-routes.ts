@@ -3,7 +3,9 @@ import type { HubDeps } from "../hub/deps.js";
 import { Router } from "./route.js";
 import { bulletinRoutes } from "./routes/bulletins.js";
 import { feedTokenRoutes } from "./routes/feed-tokens.js";
+import { mispRoutes } from "./routes/misp.js";
 import { organisationRoutes } from "./routes/organisations.js";
+import { stixRoutes } from "./routes/stix.js";
 import { subscriptionRoutes } from "./routes/subscriptions.js";
 import { taxiiRoutes } from "./routes/taxii.js";
 
@@ -14,5 +16,7 @@ export function apiRouter(deps: HubDeps): Router {
     ...subscriptionRoutes(deps),
     ...feedTokenRoutes(deps),
     ...taxiiRoutes(deps),
+    ...mispRoutes(deps),
+    ...stixRoutes(deps),
   ]);
 }

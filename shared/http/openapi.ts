@@ -54,6 +54,19 @@ export function openApiDocument(version: string): JsonSchema {
             "A JWT the organisation signs with its own key for every request (DESIGN §3): header {alg: EdDSA|Ed25519|ES256, kid, typ: cordon-req+jwt}; " +
             "claims iss, aud, iat, exp (≤ 300 s), jti (single use), htm, htu (path and query), bsh (base64url SHA-256 of the body).",
         },
+        feedToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "cft_<id>_<secret>",
+          description:
+            "A feed token (DESIGN §11), on /taxii2/*, /misp/* and /v1/log/* only: read-only, up to TLP:AMBER. " +
+            "Also accepted as `Authorization: Token <token>`.",
+        },
+        feedTokenBasic: {
+          type: "http",
+          scheme: "basic",
+          description: "A feed token as HTTP Basic: the token's id as user, the token as password.",
+        },
       },
       responses: Object.fromEntries(
         Object.entries(PROBLEMS).map(([status, description]) => [
@@ -108,14 +121,22 @@ function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema):
     responses[status] =
       schema === undefined
         ? { description: "No content" }
-        : { description: "OK", content: { "application/json": { schema: schemaOf(schema) } } };
+        : {
+            description: "OK",
+            content: { [route.doc.mediaType ?? "application/json"]: { schema: schemaOf(schema) } },
+          };
   }
   const problems =
     route.auth === "public" ? [404, 405, 413] : [400, 401, 403, 404, 405, 409, 413, 415, 422];
   for (const status of problems)
     responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
   operation.responses = responses;
-  if (route.auth === "caller") operation.security = [{ requestToken: [] }];
+  if (route.auth === "caller") {
+    operation.security =
+      route.feedTokens === "accepted"
+        ? [{ requestToken: [] }, { feedToken: [] }, { feedTokenBasic: [] }]
+        : [{ requestToken: [] }];
+  }
   return operation;
 }
 

@@ -46,6 +46,8 @@ export interface RouteDoc {
   /** Success answers: status → body schema (undefined: no body). */
   responses: Record<number, z.ZodType | undefined>;
   query?: { name: string; description: string }[];
+  /** The success answers' media type, when it is not application/json. */
+  mediaType?: string;
 }
 
 interface RouteBase {

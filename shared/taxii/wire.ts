@@ -92,3 +92,13 @@ export const TaxiiErrorSchema = z
   })
   .meta({ id: "TaxiiError" });
 export type TaxiiError = z.infer<typeof TaxiiErrorSchema>;
+
+/** A STIX 2.1 bundle (`GET /v1/bulletins/{id}/stix`). */
+export const StixBundleSchema = z
+  .object({ type: z.literal("bundle"), id: z.string(), objects: z.array(StixObjectSchema) })
+  .meta({ id: "StixBundle" });
+
+/** A MISP feed file: `manifest.json` ({uuid: entry}), an event ({"Event": …}), or `hashes.csv` (text). */
+export const MispFeedFileSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ id: "MispFeedFile", description: "MISP's feed format (docs/interop.md)" });

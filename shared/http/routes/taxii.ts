@@ -82,6 +82,7 @@ export function taxiiRoutes(deps: HubDeps): Route[] {
       "TAXII 2.1: a feed token (Bearer, Token or Basic) or a signed request; " +
       `Accept ${TAXII_MEDIA_TYPE}; errors are TAXII error messages.`,
     responses: { 200: schema },
+    mediaType: TAXII_MEDIA_TYPE,
     ...(query ? { query: [...PAGING_DOC, ...MATCH_DOC] } : {}),
   });
 
