@@ -12,6 +12,7 @@ import { feedTokenDigest, newFeedToken } from "./token.js";
 import {
   FEED_TOKEN_MAX_DAYS,
   FEED_TOKEN_MAX_TLP,
+  FEED_TOKEN_MIN_MINUTES,
   type FeedTokenRecord,
   MAX_LIVE_FEED_TOKENS,
 } from "./types.js";
@@ -93,13 +94,20 @@ export function isExpired(record: Pick<FeedTokenRecord, "expires_at">, now: Date
   return Date.parse(record.expires_at) <= now.getTime();
 }
 
-/** The default and the longest lifetime are 90 days; a time in the past is refused. */
+/**
+ * The default and the longest lifetime are 90 days, the shortest ten minutes — longer
+ * than a roster reservation (store/dynamo/roster.ts), so an expired token's place is
+ * always free to give back and expired tokens never count towards the cap.
+ */
 function expiryOf(requested: string | undefined, now: Date): Date {
   const latest = new Date(now.getTime() + FEED_TOKEN_MAX_DAYS * DAY_MS);
   if (requested === undefined) return latest;
   const at = new Date(requested);
-  if (at.getTime() <= now.getTime()) {
-    throw ValidationError.at("/expires_at", "expires_at must be in the future");
+  if (at.getTime() < now.getTime() + FEED_TOKEN_MIN_MINUTES * 60_000) {
+    throw ValidationError.at(
+      "/expires_at",
+      `expires_at must be at least ${FEED_TOKEN_MIN_MINUTES} minutes ahead`,
+    );
   }
   if (at.getTime() > latest.getTime()) {
     throw ValidationError.at(

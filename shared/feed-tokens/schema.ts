@@ -1,7 +1,12 @@
 /** Wire shapes of feed tokens (DESIGN §11): one zod schema each, for parsing, types and OpenAPI. */
 import * as z from "zod";
 import { TimestampSchema } from "../bulletins/schema.js";
-import { FEED_TOKEN_MAX_DAYS, FEED_TOKEN_MAX_TLP, FEED_TOKEN_STATUSES } from "./types.js";
+import {
+  FEED_TOKEN_MAX_DAYS,
+  FEED_TOKEN_MAX_TLP,
+  FEED_TOKEN_MIN_MINUTES,
+  FEED_TOKEN_STATUSES,
+} from "./types.js";
 
 export const CreateFeedTokenSchema = z
   .strictObject({
@@ -13,7 +18,7 @@ export const CreateFeedTokenSchema = z
       .regex(/^[^\p{Cc}]*$/u, "a name has no control characters")
       .describe("what the token is for, e.g. the platform that will use it"),
     expires_at: TimestampSchema.optional().describe(
-      `when the token stops working; at most ${FEED_TOKEN_MAX_DAYS} days ahead, which is the default`,
+      `when the token stops working: ${FEED_TOKEN_MIN_MINUTES} minutes to ${FEED_TOKEN_MAX_DAYS} days ahead (the default)`,
     ),
   })
   .meta({ id: "CreateFeedToken" });

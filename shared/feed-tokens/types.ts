@@ -8,6 +8,8 @@
 export const MAX_LIVE_FEED_TOKENS = 10;
 /** A token's lifetime: the default, and the longest one may ask for. */
 export const FEED_TOKEN_MAX_DAYS = 90;
+/** The shortest lifetime one may ask for. */
+export const FEED_TOKEN_MIN_MINUTES = 10;
 /** What a feed token sees at most: never TLP:AMBER+STRICT, never TLP:RED. */
 export const FEED_TOKEN_MAX_TLP = "amber";
 
