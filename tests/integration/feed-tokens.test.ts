@@ -6,6 +6,7 @@
  * tokens exact under 200 parallel creates.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FeedTokenRecord } from "../../shared/feed-tokens/types.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 
 const TAXII = { accept: "application/taxii+json;version=2.1" };
@@ -83,7 +84,9 @@ describe("feed tokens", () => {
     const answer = await create(acme, { name: "short", expires_at: soon });
     expect(answer.status).toBe(201);
     expect((answer.body as Created).expires_at).toBe(soon);
-    expect((await t.admin.raw("POST", "/v1/feed-tokens", { body: { name: "x" } })).status).toBe(403);
+    expect((await t.admin.raw("POST", "/v1/feed-tokens", { body: { name: "x" } })).status).toBe(
+      403,
+    );
     expect((await t.admin.raw("GET", "/v1/feed-tokens")).status).toBe(403);
   });
 
@@ -96,7 +99,9 @@ describe("feed tokens", () => {
     const signed = await acme.client.raw("GET", "/taxii2/", { headers: TAXII });
     expect(signed.status).toBe(200);
     // A feed token opens only the routes that accept one.
-    const feed = await acme.client.raw("GET", "/v1/bulletins", { authorization: `Bearer ${token}` });
+    const feed = await acme.client.raw("GET", "/v1/bulletins", {
+      authorization: `Bearer ${token}`,
+    });
     expect(feed.status).toBe(401);
     expect(feed.headers.get("content-type")).toBe("application/problem+json");
   });
@@ -177,4 +182,26 @@ describe("feed tokens", () => {
     );
     expect(again.filter((a) => a.status === 201)).toHaveLength(1);
   }, 60_000);
+
+  it("does not count expired tokens towards the 10 (the store, at chosen times)", async () => {
+    const store = t.hub.deps.store.feedTokens;
+    const start = Date.parse("2030-01-01T00:00:00Z");
+    const at = (minutes: number) => new Date(start + minutes * 60_000);
+    const record = (i: number, expiresInMinutes: number): FeedTokenRecord => ({
+      id: `01JDX3Q8Z6V2M4N5P6R7S8T${String(i).padStart(3, "0")}`,
+      org_id: "epsilon",
+      name: `t${i}`,
+      token_sha256: "A".repeat(43),
+      created_at: at(0).toISOString(),
+      expires_at: at(expiresInMinutes).toISOString(),
+    });
+    for (let i = 0; i < 10; i++)
+      expect(await store.addFeedToken(record(i, 60), 10, at(0))).toBe(true);
+    // Half an hour on, all ten live: no room.
+    expect(await store.addFeedToken(record(10, 120), 10, at(30))).toBe(false);
+    // Two hours on, all ten expired: they give their places back.
+    expect(await store.addFeedToken(record(11, 180), 10, at(120))).toBe(true);
+    const listed = await store.listFeedTokens("epsilon");
+    expect(listed.map((token) => token.name)).toEqual(["t11"]);
+  });
 });

@@ -28,10 +28,7 @@ export const PUBLISHERS = ["trm", "binance", "nbt-fmd"] as const;
 export async function seedHub(t: TestHub, count: number, seed: number): Promise<SeededHub> {
   const publishers = new Map<string, TestOrg>();
   for (const id of PUBLISHERS) {
-    publishers.set(
-      id,
-      await t.onboard(id, { groups: id === "nbt-fmd" ? ["central-banks"] : [] }),
-    );
+    publishers.set(id, await t.onboard(id, { groups: id === "nbt-fmd" ? ["central-banks"] : [] }));
   }
   const reader = await t.onboard("reader", {
     roles: ["subscribe", "screen"],
@@ -67,7 +64,8 @@ export async function seedHub(t: TestHub, count: number, seed: number): Promise<
       const successor = { ...next, id: nextUlid(payload.id), audience: payload.audience };
       if (successor.audience === undefined) delete successor.audience;
       const answered = await publish(org, successor);
-      if (answered.status !== 201) throw new Error(`seed supersede: ${answered.status} ${answered.text}`);
+      if (answered.status !== 201)
+        throw new Error(`seed supersede: ${answered.status} ${answered.text}`);
       seeded.published.push(successor);
       seeded.superseded.push(payload.id);
     }

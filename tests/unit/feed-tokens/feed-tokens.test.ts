@@ -107,7 +107,9 @@ describe("authentication", () => {
     version: 1,
     ...overrides,
   });
-  const setup = (options: { record?: Partial<FeedTokenRecord>; org?: Organisation | null } = {}) => {
+  const setup = (
+    options: { record?: Partial<FeedTokenRecord>; org?: Organisation | null } = {},
+  ) => {
     const token = newFeedToken(ID);
     const record: FeedTokenRecord = {
       id: ID,
@@ -121,7 +123,9 @@ describe("authentication", () => {
     const owner = options.org === undefined ? org() : options.org;
     const store = {
       feedTokens: { getFeedToken: async (id: string) => (id === ID ? record : undefined) },
-      orgs: { getOrg: async (id: string) => (owner !== null && id === owner.id ? owner : undefined) },
+      orgs: {
+        getOrg: async (id: string) => (owner !== null && id === owner.id ? owner : undefined),
+      },
     } as unknown as Store;
     return { token, deps: { store } };
   };
