@@ -21,6 +21,12 @@ export interface BenchConfig {
   /** Subscriber counts for the fan-out stage, and publishes per count. */
   fanoutTiers: number[];
   fanoutRuns: number;
+  /** Bulletins behind the interop stage's TAXII collection and MISP manifest. */
+  interopBulletins: number;
+  /** TAXII pages of 100 objects read, each with its floor. */
+  taxiiPages: number;
+  /** MISP manifests read, each with its floor. */
+  mispRequests: number;
   /** Fresh-process imports per Lambda bundle. */
   coldStartRuns: number;
   /** Run the hub with --cpu-prof and write its profile next to the results. */
@@ -89,6 +95,9 @@ export function readBenchConfig(): BenchConfig {
     fanoutTiers: intList("BENCH_FANOUT_TIERS", quick ? [10, 100] : [10, 100, 1000]),
     fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
     coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
+    interopBulletins: positiveInt("BENCH_INTEROP_BULLETINS", 1000),
+    taxiiPages: positiveInt("BENCH_TAXII_PAGES", quick ? 30 : 200),
+    mispRequests: positiveInt("BENCH_MISP_REQUESTS", quick ? 3 : 10),
     profile: flag("BENCH_PROFILE"),
     hubNodeFlags:
       process.env.BENCH_HUB_NODE_FLAGS === undefined

@@ -14,15 +14,16 @@
  * read, whatever its age.
  */
 import { bulletinOfUuid } from "../bulletins/canonical-id.js";
-import type { BulletinRecord } from "../bulletins/types.js";
 import type { LoggedChange } from "../changes/types.js";
 import type { HubDeps } from "../hub/deps.js";
+import type { BulletinHistory } from "../interop/history.js";
 import {
   hashLines,
   type MispEvent,
   type MispManifestEntry,
   manifestEntry,
   mispEvent,
+  mispEventHeader,
   mispEventUuid,
 } from "../interop/misp/index.js";
 import { historyOf } from "../interop/record-history.js";
@@ -40,16 +41,18 @@ export async function mispManifest(
   deps: Deps,
   reader: ExportReader,
 ): Promise<Record<string, MispManifestEntry>> {
-  const events = await recentEvents(deps, reader);
-  return Object.fromEntries(events.map((event) => [event.Event.uuid, manifestEntry(event)]));
+  const headers = (await recentHistories(deps, reader)).map((history) => ({
+    Event: mispEventHeader(history),
+  }));
+  return Object.fromEntries(headers.map((event) => [event.Event.uuid, manifestEntry(event)]));
 }
 
 /** `hashes.csv`: `<md5 of an attribute value>,<event uuid>` lines, newest events first. */
 export async function mispHashes(deps: Deps, reader: ExportReader): Promise<string> {
   const lines: string[] = [];
   let bytes = 0;
-  for (const event of await recentEvents(deps, reader)) {
-    const eventLines = hashLines(event);
+  for (const history of await recentHistories(deps, reader)) {
+    const eventLines = hashLines(mispEvent(history));
     const size = eventLines.reduce((sum, line) => sum + line.length + 1, 0);
     if (bytes + size > MAX_HASHES_BYTES) break;
     lines.push(...eventLines);
@@ -70,11 +73,16 @@ export async function mispEventByUuid(
   if (record === undefined || mispEventUuid(record.id) !== uuid.toLowerCase()) return undefined;
   if (!isReadBy(record, reader)) return undefined;
   const names = await deps.store.orgs.getOrgs([record.issuer]);
-  return eventOf(record, names.get(record.issuer)?.name ?? record.issuer, deps.clock.now());
+  const history = historyOf(
+    record,
+    names.get(record.issuer)?.name ?? record.issuer,
+    deps.clock.now(),
+  );
+  return history.changes.length === 0 ? undefined : mispEvent(history);
 }
 
-/** The events of the bulletins changed most recently that the reader may see, newest first. */
-async function recentEvents(deps: Deps, reader: ExportReader): Promise<MispEvent[]> {
+/** The histories of the bulletins changed most recently that the reader may see, newest first. */
+async function recentHistories(deps: Deps, reader: ExportReader): Promise<BulletinHistory[]> {
   const latest = await recentChanges(deps, reader);
   const ids = latest.map((entry) => entry.bulletin_id);
   const issuers = [...new Set(latest.map((entry) => entry.issuer))];
@@ -86,8 +94,8 @@ async function recentEvents(deps: Deps, reader: ExportReader): Promise<MispEvent
   return ids.flatMap((id) => {
     const record = records.get(id);
     if (record === undefined) return [];
-    const event = eventOf(record, orgs.get(record.issuer)?.name ?? record.issuer, now);
-    return event === undefined ? [] : [event];
+    const history = historyOf(record, orgs.get(record.issuer)?.name ?? record.issuer, now);
+    return history.changes.length === 0 ? [] : [history];
   });
 }
 
@@ -113,10 +121,4 @@ async function recentChanges(deps: Deps, reader: ExportReader): Promise<LoggedCh
     upper = from;
   }
   return [...latest.values()];
-}
-
-function eventOf(record: BulletinRecord, issuerName: string, now: Date): MispEvent | undefined {
-  const history = historyOf(record, issuerName, now);
-  if (history.changes.length === 0) return undefined;
-  return mispEvent(history);
 }

@@ -5,8 +5,8 @@
  * change holds more than `limit` objects, so `X-TAXII-Date-Added-Last` is always safe
  * as the next `added_after`. `more` comes with `next` exactly when more may follow.
  *
- * Work per request is bounded: at most MAX_SCAN log entries (in queries of at most
- * SCAN_BATCH), bulletins read in growing chunks while the page has room, at most
+ * Work per request is bounded: at most MAX_SCAN log entries (in queries of 100, growing
+ * to 1,000 while they hold nothing the reader may see), bulletins read in growing chunks while the page has room, at most
  * MAX_READ_BYTES of them (by the log's size bound of each) — beyond the first chunk,
  * which is always read, so every request makes progress — and one batched read of
  * introductions per chunk (plus one write for each that is new).
@@ -27,8 +27,12 @@ import { encodeNext, type Position } from "./position.js";
 import { type ExportReader, isReadBy } from "./reader.js";
 
 export const MAX_SCAN = 10_000;
-const SCAN_BATCH = 1000;
-const FIRST_CHUNK = 8;
+/** Log entries per query: few at first (a page needs few changes), more while none is visible. */
+const FIRST_SCAN_BATCH = 100;
+const MAX_SCAN_BATCH = 1000;
+const PROBE_BATCH = 10;
+/** Bulletins read first; later chunks are sized by what the changes read so far served. */
+const FIRST_CHUNK = 4;
 const MAX_CHUNK = 100;
 export const MAX_READ_BYTES = 8 * 1000 * 1000;
 
@@ -53,21 +57,24 @@ export async function readCollectionPage(
   let after = start.seq - 1;
   let scanned = 0;
   let readBytes = 0;
-  let chunkSize = Math.max(FIRST_CHUNK, Math.ceil(limit / 4));
+  let chunkSize = FIRST_CHUNK;
+  let changesRead = 0;
   const page = (next: Position | undefined): CollectionPage =>
     next === undefined ? { objects, more: false } : { objects, more: true, next: encodeNext(next) };
 
+  let scanBatch = FIRST_SCAN_BATCH;
   while (true) {
-    const entries = await deps.store.changes.changesAfter(after, SCAN_BATCH);
+    const batch = Math.min(scanBatch, MAX_SCAN - scanned);
+    const entries = await deps.store.changes.changesAfter(after, batch);
     scanned += entries.length;
     const visible = entries.filter((entry) => isReadBy(entry, reader));
+    if (visible.length === 0) scanBatch = Math.min(MAX_SCAN_BATCH, scanBatch * 2);
     for (let from = 0; from < visible.length; ) {
       if (readBytes >= MAX_READ_BYTES)
         return page({ seq: (visible[from] as LoggedChange).seq, skip: 0 });
       const chunk = takeChunk(visible, from, chunkSize, MAX_READ_BYTES - readBytes);
       readBytes += chunk.reduce((sum, entry) => sum + entry.view_bytes, 0);
       from += chunk.length;
-      chunkSize = Math.min(MAX_CHUNK, chunkSize * 2);
       const materials = await materialsOf(deps, reader, chunk);
       const changes = materials.map((material) => ({
         material,
@@ -83,15 +90,24 @@ export async function readCollectionPage(
       for (const { material, candidates } of changes) {
         const stop = addChange(objects, material, candidates, filters, servedAt, start, limit);
         if (stop === "full") {
-          const more = await hasMoreAfter(deps, reader, material.entry.seq, entries, scanned);
+          const more = await hasMoreAfter(
+            deps,
+            reader,
+            material.entry.seq,
+            entries,
+            batch,
+            scanned,
+          );
           return page(more ? { seq: material.entry.seq + 1, skip: 0 } : undefined);
         }
         if (stop !== undefined) return page(stop);
       }
+      changesRead += chunk.length;
+      chunkSize = nextChunkSize(chunkSize, objects.length, changesRead, limit);
     }
     const last = entries.at(-1);
     if (last !== undefined) after = last.seq;
-    if (entries.length < SCAN_BATCH) return page(undefined);
+    if (entries.length < batch) return page(undefined);
     if (scanned >= MAX_SCAN) return page({ seq: after + 1, skip: 0 });
   }
 }
@@ -126,6 +142,14 @@ function addChange(
   return objects.length === limit ? "full" : undefined;
 }
 
+/** Enough changes to fill the page at the rate served so far (twice as many when none served). */
+function nextChunkSize(last: number, served: number, changes: number, limit: number): number {
+  if (served === 0) return Math.min(MAX_CHUNK, last * 2);
+  const perChange = served / changes;
+  const wanted = Math.ceil(((limit - served) / perChange) * 1.25) + 1;
+  return Math.max(1, Math.min(MAX_CHUNK, wanted));
+}
+
 /** Entries from `from`, at most `size`, and within the byte budget (the first always). */
 function takeChunk(
   visible: readonly LoggedChange[],
@@ -153,18 +177,22 @@ async function hasMoreAfter(
   reader: ExportReader,
   seq: number,
   batch: readonly LoggedChange[],
+  asked: number,
   scanned: number,
 ): Promise<boolean> {
   if (batch.some((entry) => entry.seq > seq && isReadBy(entry, reader))) return true;
+  if (batch.length < asked) return false;
   let after = batch.at(-1)?.seq ?? seq;
-  if (batch.length < SCAN_BATCH) return false;
+  let size = PROBE_BATCH;
   let budget = MAX_SCAN - scanned;
   while (budget > 0) {
-    const entries = await deps.store.changes.changesAfter(after, Math.min(SCAN_BATCH, budget));
+    const probe = Math.min(size, budget);
+    const entries = await deps.store.changes.changesAfter(after, probe);
     if (entries.some((entry) => isReadBy(entry, reader))) return true;
-    if (entries.length < Math.min(SCAN_BATCH, budget)) return false;
+    if (entries.length < probe) return false;
     budget -= entries.length;
     after = (entries.at(-1) as LoggedChange).seq;
+    size = Math.min(MAX_SCAN_BATCH, size * 10);
   }
   return true;
 }

@@ -316,7 +316,9 @@ async function checkExports(id: string, p: Party, fresh: Published[]): Promise<v
       b.payload.tlp !== "amber+strict";
     const where = `${id} on ${b.payload.tlp} from ${b.payload.issuer} to [${[...b.recipients]}]`;
     expect(added.includes(stixIds.report(b.payload.id)), `TAXII: ${where}`).toBe(exported);
-    expect(mispEventUuid(b.payload.id) in (manifest.body as object), `MISP: ${where}`).toBe(exported);
+    expect(mispEventUuid(b.payload.id) in (manifest.body as object), `MISP: ${where}`).toBe(
+      exported,
+    );
   }
 }
 

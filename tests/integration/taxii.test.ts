@@ -63,7 +63,8 @@ describe("TAXII 2.1", () => {
     p2 = await t.onboard("p2", { roles: ["publish"], groups: ["central-banks"] });
     reader = await t.onboard("reader", { roles: ["subscribe"], groups: ["central-banks"] });
     outsider = await t.onboard("outsider", { roles: ["screen"] });
-    const evm = (address: string) => ({ type: "crypto_address", chain: "ethereum", address });
+    const evm = (address: string) =>
+      ({ type: "crypto_address", chain: "ethereum", address }) as const;
     await add("A green", p1, {
       indicators: [evm(shared), { type: "telegram_channel", value: "https://t.me/taxii_a" }],
     } as Partial<BulletinPayload>);

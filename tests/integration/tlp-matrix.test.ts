@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulletinPayload, Tlp } from "../../shared/bulletins/schema.js";
-import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { mispEventUuid } from "../../shared/interop/misp/uuid.js";
+import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { TaxiiReader } from "../helpers/taxii-client.js";
 
