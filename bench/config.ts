@@ -21,6 +21,12 @@ export interface BenchConfig {
   /** Subscriber counts for the fan-out stage, and publishes per count. */
   fanoutTiers: number[];
   fanoutRuns: number;
+  /** Bulletins behind the interop stage's TAXII collection and MISP manifest. */
+  interopBulletins: number;
+  /** TAXII pages of 100 objects read, each with its floor. */
+  taxiiPages: number;
+  /** MISP manifests read, each with its floor. */
+  mispRequests: number;
   /** Fresh-process imports per Lambda bundle. */
   coldStartRuns: number;
   /** Log stage: interleaved rounds of publishes with the log writer on and off. */
@@ -98,6 +104,9 @@ export function readBenchConfig(): BenchConfig {
     logRounds: positiveInt("BENCH_LOG_ROUNDS", quick ? 2 : 4),
     logPublishCount: positiveInt("BENCH_LOG_PUBLISH_COUNT", quick ? 40 : 120),
     logLatencyChanges: positiveInt("BENCH_LOG_LATENCY_CHANGES", quick ? 30 : 120),
+    interopBulletins: positiveInt("BENCH_INTEROP_BULLETINS", 1000),
+    taxiiPages: positiveInt("BENCH_TAXII_PAGES", quick ? 30 : 200),
+    mispRequests: positiveInt("BENCH_MISP_REQUESTS", quick ? 3 : 10),
     profile: flag("BENCH_PROFILE"),
     hubNodeFlags:
       process.env.BENCH_HUB_NODE_FLAGS === undefined

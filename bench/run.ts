@@ -14,6 +14,8 @@
  *              commit → signed checkpoint, proof sizes
  *   cold start each Lambda bundle's size and import time (alone: bench/cold-start.ts)
  *   embedded   what dynalite and fauxqs cost on their own
+ *   interop    TAXII pages of 100 objects and the MISP manifest of 1,000 events, each
+ *              with its floor (the same store reads done directly), on an in-process hub
  * then the table on stdout and bench/results/latest.json.
  *
  * The hub is `local/main.ts` in a child process on a temporary on-disk data folder;
@@ -40,6 +42,7 @@ import { type CostReport, measureCosts } from "./stages/costs.js";
 import { embeddedStage } from "./stages/embedded.js";
 import { fanoutStage } from "./stages/fanout.js";
 import { feedStage } from "./stages/feed.js";
+import { interopStage } from "./stages/interop.js";
 import { logStage } from "./stages/log.js";
 import { type NoisyNeighbourResult, noisyNeighbourStage } from "./stages/noisy-neighbour.js";
 import { publishStage } from "./stages/publish.js";
@@ -171,6 +174,15 @@ try {
 
   progress("embedded: dynalite and fauxqs on their own");
   const embedded = await embeddedStage(config.quick, progress);
+
+  progress("interop: TAXII and the MISP feed on an in-process hub");
+  const interop = await interopStage({
+    bulletins: config.interopBulletins,
+    indicators: config.quick ? 2 : config.indicatorsPerBulletin,
+    taxiiPages: config.taxiiPages,
+    mispRequests: config.mispRequests,
+    progress,
+  });
 
   const { publish, screen, feed, fanout, noisy, peak } = stages;
   const cleanScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits === 0);
@@ -417,6 +429,36 @@ try {
       unit: "ms",
       value: embedded.fauxqs.round_trip_ms.p50,
     }),
+    row({
+      stage: "interop",
+      metric: `TAXII objects page (limit 100, ${interop.taxii.objects_per_page.p50} objects) p50`,
+      unit: "ms",
+      value: interop.taxii.hub.latency_ms.p50,
+      floor: interop.taxii.floor.latency_ms.p50,
+    }),
+    row({
+      stage: "interop",
+      metric: "TAXII objects page p99",
+      unit: "ms",
+      value: interop.taxii.hub.latency_ms.p99,
+      floor: interop.taxii.floor.latency_ms.p99,
+      target: "≤ 2× floor",
+      holds: (_, ratio) => (ratio ?? Number.POSITIVE_INFINITY) <= 2,
+    }),
+    row({
+      stage: "interop",
+      metric: `MISP manifest of ${interop.misp.events} events p50`,
+      unit: "ms",
+      value: interop.misp.hub.latency_ms.p50,
+      floor: interop.misp.floor.latency_ms.p50,
+    }),
+    row({
+      stage: "interop",
+      metric: "MISP manifest p99",
+      unit: "ms",
+      value: interop.misp.hub.latency_ms.p99,
+      floor: interop.misp.floor.latency_ms.p99,
+    }),
   ];
   results = {
     machine,
@@ -437,6 +479,7 @@ try {
     log,
     cold_start: coldStart,
     embedded,
+    interop,
     ...(profile === undefined ? {} : { hub_profile: profile }),
   };
 } finally {

@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerBulletinCommands } from "./commands/bulletins.js";
+import { registerFeedTokenCommands } from "./commands/feed-tokens.js";
 import { registerIdentityCommands } from "./commands/identity.js";
 import { registerInteropCommands } from "./commands/interop.js";
 import { registerScreeningCommands } from "./commands/screening.js";
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIo, onExit: (code: ExitCode) => void): Comma
   registerScreeningCommands(program, ctx, run);
   registerWebhookCommands(program, ctx, run);
   registerAuditCommands(program, ctx, run);
+  registerFeedTokenCommands(program, ctx, run);
   summarise(program);
   return program;
 }

@@ -23,6 +23,7 @@ import type {
   BulletinDraft,
   BulletinProof,
   BulletinView,
+  CreatedFeedToken,
   CreatedSubscription,
   CreateOrganisationInput,
   DeliveriesPage,
@@ -30,6 +31,8 @@ import type {
   DeliveryDetail,
   FeedItem,
   FeedPage,
+  FeedToken,
+  FeedTokenInput,
   Organisation,
   OrgJwks,
   PatchOrganisationInput,
@@ -41,6 +44,7 @@ import type {
   Sighting,
   SightingInput,
   SightingsPage,
+  StixBundle,
   Subscription,
   SubscriptionInput,
 } from "./types.js";
@@ -132,6 +136,18 @@ export class CordonClient {
     retryDelivery(id: string, webhookId: string): Promise<Delivery>;
   };
 
+  /**
+   * Feed tokens (DESIGN §11): read-only credentials for OpenCTI, MISP and other TAXII
+   * clients, which see up to TLP:AMBER; at most 10 live per organisation.
+   */
+  readonly feedTokens: {
+    /** The answer holds the token (`cft_…`), shown this once. */
+    create(input: FeedTokenInput): Promise<CreatedFeedToken>;
+    list(): Promise<FeedToken[]>;
+    /** Revokes a token at once. */
+    revoke(id: string): Promise<void>;
+  };
+
   constructor(options: CordonClientOptions) {
     this.transport = new Transport(options);
     this.signingKey = options.key;
@@ -179,6 +195,19 @@ export class CordonClient {
       retryDelivery: (id, webhookId) =>
         t.call<Delivery>("POST", `${sub(id)}/deliveries/${segment(webhookId)}/retry`),
     };
+
+    this.feedTokens = {
+      create: (input) => t.call<CreatedFeedToken>("POST", "/v1/feed-tokens", { body: input }),
+      list: async () => (await t.call<{ items: FeedToken[] }>("GET", "/v1/feed-tokens")).items,
+      revoke: async (id) => {
+        await t.call<undefined>("DELETE", `/v1/feed-tokens/${segment(id)}`);
+      },
+    };
+  }
+
+  /** One bulletin as a STIX 2.1 bundle (not for TLP:RED, which is read by direct GET only). */
+  stixBundle(id: string): Promise<StixBundle> {
+    return this.transport.call<StixBundle>("GET", `/v1/bulletins/${segment(id)}/stix`);
   }
 
   /** The organisation this client signs as. */

@@ -16,6 +16,11 @@ import type {
   ScreenResult,
   FeedPage as WireFeedPage,
 } from "../../shared/bulletins/wire.js";
+import type {
+  CreatedFeedTokenSchema,
+  CreateFeedTokenSchema,
+  FeedTokenViewSchema,
+} from "../../shared/feed-tokens/schema.js";
 import type { Chain, Indicator, IndicatorType } from "../../shared/indicators/types.js";
 import type { CreateOrgSchema, PatchOrgSchema } from "../../shared/orgs/schema.js";
 import type { KeyStatus, OrgType, Role } from "../../shared/orgs/types.js";
@@ -242,3 +247,21 @@ export type WebhookEvent =
   | BulletinRevokedEvent
   | SightingReportedEvent
   | PingEvent;
+
+// ---------------------------------------------------------------------------------
+// Feed tokens (DESIGN §11) and STIX
+
+export type FeedTokenInput = z.input<typeof CreateFeedTokenSchema>;
+
+/** A feed token as listed: never the token itself. */
+export type FeedToken = z.infer<typeof FeedTokenViewSchema>;
+
+/** `POST /v1/feed-tokens` answer: the only time the token (`cft_…`) is shown. */
+export type CreatedFeedToken = z.infer<typeof CreatedFeedTokenSchema>;
+
+/** `GET /v1/bulletins/{id}/stix`: the bulletin as one STIX 2.1 bundle. */
+export interface StixBundle {
+  type: "bundle";
+  id: string;
+  objects: ({ type: string; id: string; spec_version: "2.1" } & Record<string, unknown>)[];
+}

@@ -98,6 +98,13 @@ export async function publishBulletin(
     if (winner !== undefined && winner.issuer === caller.id && winner.content_sha256 === sha) {
       return repost(deps, record.id);
     }
+    if (winner === undefined) {
+      // A twin: another id with the same canonical id (canonical-id.ts) holds its place.
+      throw new ConflictError(
+        "This id is taken: a bulletin exists whose id differs from it only in the bits its MISP " +
+          "event uuid and STIX ids leave out. Publish under a new id.",
+      );
+    }
     throw new ConflictError("A bulletin with this id exists with other content.");
   }
   deps.metrics.count("BulletinsPublished");

@@ -18,3 +18,23 @@ export function isVisibleTo(
   if (bulletin.tlp === "clear" || bulletin.tlp === "green") return true;
   return bulletin.recipients.includes(viewer.id);
 }
+
+/**
+ * The most a reader of the export routes (TAXII, the MISP feed) receives: a feed
+ * token stops at TLP:AMBER, a signed request at TLP:AMBER+STRICT (DESIGN §11).
+ */
+export type ExportCeiling = "amber" | "amber+strict";
+
+/**
+ * The rule of the export routes: what the viewer sees, but TLP:RED never (a red
+ * bulletin is read by direct GET only), and TLP:AMBER+STRICT not through a feed token.
+ */
+export function isExportedTo(
+  bulletin: Pick<BulletinMeta, "issuer" | "tlp" | "recipients">,
+  viewer: Viewer,
+  ceiling: ExportCeiling,
+): boolean {
+  if (bulletin.tlp === "red") return false;
+  if (bulletin.tlp === "amber+strict" && ceiling !== "amber+strict") return false;
+  return isVisibleTo(bulletin, viewer);
+}

@@ -27,6 +27,12 @@ export type ChangeStep = "indexed" | "predecessor_done" | "fanned_out";
 
 export interface ChangeStore {
   bulletin(id: string): Promise<BulletinRecord | undefined>;
+  /**
+   * The bulletin whose canonical id (shared/bulletins/canonical-id.ts) this is, whatever
+   * its own id: where a MISP event uuid or a STIX id leads. Every other read answers
+   * only the id asked for.
+   */
+  bulletinByCanonicalId(canonicalId: string): Promise<BulletinRecord | undefined>;
   bulletinAccess(id: string): Promise<BulletinAccess | undefined>;
   /** Full records by id; missing ids are absent. */
   bulletins(ids: readonly string[]): Promise<Map<string, BulletinRecord>>;
@@ -36,7 +42,7 @@ export interface ChangeStore {
   /**
    * Commits a publication: the bulletin becomes readable and screenable under the
    * indicators given, and its `published` change is on the outbox (due at `due`).
-   * False when the id is taken.
+   * False when the id is taken, or another id with its canonical id is.
    */
   commitPublication(
     record: BulletinRecord,

@@ -12,10 +12,12 @@ export interface FieldError {
 }
 
 export type ProblemCode =
+  | "ERR_BAD_REQUEST"
   | "ERR_BODY_TOO_LARGE"
   | "ERR_ROUTE_NOT_FOUND"
   | "ERR_METHOD_NOT_ALLOWED"
   | "ERR_UNAUTHENTICATED"
+  | "ERR_NOT_ACCEPTABLE"
   | "ERR_UNSUPPORTED_MEDIA_TYPE"
   | "ERR_MALFORMED_JSON"
   | "ERR_FORBIDDEN"
@@ -101,6 +103,22 @@ export class UnauthenticatedError extends CordonError {
     });
     this.refusal = refusal;
     this.reason = reason;
+  }
+}
+
+/** A query the route cannot read (TAXII's filters and cursors, which answer 400). */
+export class BadRequestError extends CordonError {
+  override name = "BadRequestError";
+  constructor(detail: string) {
+    super("ERR_BAD_REQUEST", 400, detail);
+  }
+}
+
+/** No representation the client's `Accept` allows (TAXII, 406). */
+export class NotAcceptableError extends CordonError {
+  override name = "NotAcceptableError";
+  constructor(detail: string) {
+    super("ERR_NOT_ACCEPTABLE", 406, detail);
   }
 }
 

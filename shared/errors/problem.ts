@@ -11,6 +11,7 @@ const PROBLEM_BASE = "https://cordon.dev/problems/";
 
 /** Stable problem `type` URIs and titles, one per error code. */
 export const PROBLEM_TYPES: Readonly<Record<ProblemCode, { type: string; title: string }>> = {
+  ERR_BAD_REQUEST: { type: `${PROBLEM_BASE}bad-request`, title: "Bad request" },
   ERR_BODY_TOO_LARGE: { type: `${PROBLEM_BASE}body-too-large`, title: "Request body too large" },
   ERR_ROUTE_NOT_FOUND: { type: `${PROBLEM_BASE}route-not-found`, title: "Route not found" },
   ERR_METHOD_NOT_ALLOWED: {
@@ -18,6 +19,7 @@ export const PROBLEM_TYPES: Readonly<Record<ProblemCode, { type: string; title: 
     title: "Method not allowed",
   },
   ERR_UNAUTHENTICATED: { type: `${PROBLEM_BASE}unauthenticated`, title: "Unauthenticated" },
+  ERR_NOT_ACCEPTABLE: { type: `${PROBLEM_BASE}not-acceptable`, title: "Not acceptable" },
   ERR_UNSUPPORTED_MEDIA_TYPE: {
     type: `${PROBLEM_BASE}unsupported-media-type`,
     title: "Unsupported media type",

@@ -13,8 +13,12 @@ export async function dispatch(event: HttpEvent, context: ApiContext): Promise<H
     if (value === undefined) throw new Error(`route ${route.path} has no parameter ${name}`);
     return value;
   };
-  if (route.auth === "public") return toHttpResult(await route.handle({ param, query }));
+  const header = (name: string): string | undefined => event.headers[name.toLowerCase()];
+  if (route.auth === "public") return toHttpResult(await route.handle({ param, query, header }));
   const caller = state.caller;
   if (caller === undefined) throw new Error("a caller route ran without a caller");
-  return toHttpResult(await route.handle({ param, query, caller, body: state.body }));
+  const credential = state.credential ?? { kind: "request-token" };
+  return toHttpResult(
+    await route.handle({ param, query, header, caller, body: state.body, credential }),
+  );
 }

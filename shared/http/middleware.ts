@@ -3,6 +3,7 @@
  * structurally so `shared/` stays free of Lambda packages, and the per-request state
  * the middlewares hand to one another.
  */
+import type { Credential } from "../feed-tokens/types.js";
 import type { Organisation } from "../orgs/types.js";
 import type { Throttle } from "../ratelimits/limiter.js";
 import type { HttpEvent, HttpResult } from "./event.js";
@@ -15,6 +16,8 @@ export interface RequestState {
   caller?: Organisation;
   /** The caller's bucket after this request took from it: the RateLimit fields of the answer. */
   throttle?: Throttle;
+  /** How the caller authenticated (set with `caller`). */
+  credential?: Credential;
   body?: unknown;
 }
 

@@ -56,6 +56,19 @@ export function openApiDocument(version: string): JsonSchema {
             "A JWT the organisation signs with its own key for every request (DESIGN §3): header {alg: EdDSA|Ed25519|ES256, kid, typ: cordon-req+jwt}; " +
             "claims iss, aud, iat, exp (≤ 300 s), jti (single use), htm, htu (path and query), bsh (base64url SHA-256 of the body).",
         },
+        feedToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "cft_<id>_<secret>",
+          description:
+            "A feed token (DESIGN §11), on /taxii2/*, /misp/* and /v1/log/* only: read-only, up to TLP:AMBER. " +
+            "Also accepted as `Authorization: Token <token>`.",
+        },
+        feedTokenBasic: {
+          type: "http",
+          scheme: "basic",
+          description: "A feed token as HTTP Basic: the token's id as user, the token as password.",
+        },
       },
       responses: Object.fromEntries(
         Object.entries(PROBLEMS).map(([status, description]) => [
@@ -123,7 +136,10 @@ function operationOf(route: Route, schemaOf: (schema: z.ZodType) => JsonSchema):
     responses[String(status)] = { $ref: `#/components/responses/Problem${status}` };
   operation.responses = responses;
   if (route.auth === "caller") {
-    operation.security = [{ requestToken: [] }];
+    operation.security =
+      route.feedTokens === "accepted"
+        ? [{ requestToken: [] }, { feedToken: [] }, { feedTokenBasic: [] }]
+        : [{ requestToken: [] }];
     // Every answer to a signed request names its bucket (DESIGN §15).
     operation["x-rate-limit-class"] = route.rateClass;
   }

@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { MethodNotAllowedError, RouteNotFoundError } from "../errors/errors.js";
+import type { Credential } from "../feed-tokens/types.js";
 import type { Organisation, Role } from "../orgs/types.js";
 import type { RateClass } from "../ratelimits/types.js";
 
@@ -23,12 +24,16 @@ export interface PublicRequest {
   /** A path parameter of the route's template (`{id}` → `param("id")`). */
   param(name: string): string;
   query: URLSearchParams;
+  /** A request header by its lower-case name. */
+  header(name: string): string | undefined;
 }
 
 export interface CallerRequest extends PublicRequest {
   caller: Organisation;
   /** The parsed JSON body, for routes that take one. */
   body: unknown;
+  /** A signed request token, or a feed token on the routes that accept one. */
+  credential: Credential;
 }
 
 /** Which role a route needs: one role, at least one of the participant roles, or none. */
@@ -65,6 +70,11 @@ export interface CallerRoute extends RouteBase {
   auth: "caller";
   role: RoleRequirement;
   body: "json" | "none";
+  /**
+   * `accepted`: a feed token (DESIGN §11) authenticates the request as well as a signed
+   * request token — the read-only routes of TAXII, the MISP feed and the log.
+   */
+  feedTokens?: "accepted";
   /** The bucket a request takes from (DESIGN §15), before its token is spent. */
   rateClass: RateClass;
   handle(request: CallerRequest): Promise<RouteResponse>;

@@ -9,6 +9,7 @@
  */
 import type { BulletinMeta, StoredStatus } from "../bulletins/types.js";
 import type { ChangeStore } from "../changes/port.js";
+import type { FeedTokenRecord } from "../feed-tokens/types.js";
 import type { Organisation } from "../orgs/types.js";
 import type { SightingRecord } from "../sightings/types.js";
 import type { DeliveryRecord, SubscriptionRecord } from "../subscriptions/types.js";
@@ -159,6 +160,36 @@ export interface WorkStore {
   delay(item: WorkItem, due: string): Promise<void>;
 }
 
+export interface FeedTokenStore {
+  /**
+   * Adds a token unless its organisation holds `max` live ones (expired ones do not
+   * count) — exact under any number of concurrent creates. False at the cap.
+   */
+  addFeedToken(record: FeedTokenRecord, max: number, now: Date): Promise<boolean>;
+  /** Strongly consistent: a token deleted a moment ago is gone. */
+  getFeedToken(id: string): Promise<FeedTokenRecord | undefined>;
+  /** The organisation's tokens, live and expired. */
+  listFeedTokens(orgId: string): Promise<FeedTokenRecord[]>;
+  /** Deletes the organisation's token; false if it holds none with this id. */
+  deleteFeedToken(orgId: string, id: string): Promise<boolean>;
+}
+
+/**
+ * Where each shared STIX object (identities, observables, markings, extension
+ * definitions) was first introduced to each class of readers (shared/taxii/
+ * introductions.ts): per object, a class name → the `seq` of the change. Values are
+ * written once and never change.
+ */
+export interface IntroductionStore {
+  /** The introductions recorded for these objects; objects with none are absent. */
+  introductions(objectIds: readonly string[]): Promise<Map<string, Record<string, number>>>;
+  /**
+   * Records `seq` for each class not recorded yet, and answers every introduction of
+   * the object as it now is.
+   */
+  introduce(objectId: string, classes: Record<string, number>): Promise<Record<string, number>>;
+}
+
 export interface Store {
   orgs: OrgStore;
   replay: ReplayGuard;
@@ -171,4 +202,6 @@ export interface Store {
   deliveries: DeliveryStore;
   work: WorkStore;
   rateLimits: RateLimitStore;
+  feedTokens: FeedTokenStore;
+  introductions: IntroductionStore;
 }

@@ -35,6 +35,14 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
+/** Rates far above what a test sends, for tests of something other than the limits. */
+export const GENEROUS_RATE_LIMITS: RateLimits = {
+  publish: 10_000,
+  screen: 10_000,
+  read: 10_000,
+  "feed-token": 10_000,
+};
+
 export async function startTestHub(
   options: {
     inMemory?: boolean;

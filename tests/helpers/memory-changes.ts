@@ -6,6 +6,7 @@
  * play a process that dies between two steps.
  */
 
+import { canonicalBulletinId } from "../../shared/bulletins/canonical-id.js";
 import type { BulletinRecord, Revocation } from "../../shared/bulletins/types.js";
 import { viewBytesBound } from "../../shared/bulletins/view.js";
 import { nextInstant } from "../../shared/changes/instants.js";
@@ -58,6 +59,14 @@ export class MemoryChangeStore implements ChangeStore {
     return record === undefined ? undefined : structuredClone(record);
   }
 
+  async bulletinByCanonicalId(canonicalId: string): Promise<BulletinRecord | undefined> {
+    this.enter("bulletinByCanonicalId", canonicalId);
+    const record = [...this.records.values()].find(
+      (r) => canonicalBulletinId(r.id) === canonicalId,
+    );
+    return record === undefined ? undefined : structuredClone(record);
+  }
+
   async bulletinAccess(id: string): Promise<BulletinAccess | undefined> {
     this.enter("bulletinAccess", id);
     const r = this.records.get(id);
@@ -98,7 +107,9 @@ export class MemoryChangeStore implements ChangeStore {
       const key = `${record.id}/${record.content_sha256}`;
       entries.set(key, { ...indexed(record), version: record.version, pending: true });
     }
-    if (this.records.has(record.id)) return false;
+    // A taken id, or one with the same canonical id (shared/bulletins/canonical-id.ts).
+    const canonical = canonicalBulletinId(record.id);
+    if ([...this.records.keys()].some((id) => canonicalBulletinId(id) === canonical)) return false;
     this.records.set(record.id, structuredClone(record));
     this.outbox.set(record.id, due);
     return true;

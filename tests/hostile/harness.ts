@@ -10,7 +10,7 @@
  */
 import { signRequestToken } from "../../shared/signatures/request-token.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
-import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { type RawAnswer, type RawRequest, sendRaw } from "../helpers/raw-http.js";
 import {
   contractViolations,
@@ -98,7 +98,7 @@ export class Harness {
     // Rates out of the way: these probes are about input, and rate limits have a suite
     // of their own (tests/abuse).
     const t = await startTestHub({
-      rateLimits: { publish: 10_000, screen: 10_000, read: 10_000, "feed-token": 10_000 },
+      rateLimits: GENEROUS_RATE_LIMITS,
     });
     const publisher = await t.onboard("publisher", {
       type: "forensics",

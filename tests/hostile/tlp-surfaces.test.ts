@@ -6,17 +6,23 @@
  * may see the bulletin (404 otherwise, like a missing one), the change feed shows each
  * change it may see once and nothing else, screening matches only what it may see and
  * is active, only the issuer lists sightings, and webhooks reach exactly the
- * subscribers who may see the bulletin, TLP:RED as a notice only. The oracle is the
- * design's rule written out in tests/helpers/entitlement.ts, not the hub's own code.
+ * subscribers who may see the bulletin, TLP:RED as a notice only — and, through each
+ * party's feed token, the TAXII collection (read on from where the last run stopped, so
+ * nothing is ever served twice) and the MISP feed hold exactly what it may see up to
+ * TLP:AMBER (DESIGN §11). The oracle is the design's rule written out in
+ * tests/helpers/entitlement.ts, not the hub's own code.
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulletinPayload, Tlp } from "../../shared/bulletins/schema.js";
 import { bulletinEventId } from "../../shared/events/registry.js";
+import { mispEventUuid } from "../../shared/interop/misp/uuid.js";
+import { stixIds } from "../../shared/interop/stix/bulletin.js";
 import { webhookId } from "../../shared/webhooks/signing.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { type ModelOrg, mayView, recipientsAt } from "../helpers/entitlement.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { COLLECTION, type Envelope, TaxiiReader } from "../helpers/taxii-client.js";
 import {
   startWebhookEndpoint,
   type WebhookEndpoint,
@@ -37,6 +43,8 @@ interface Party {
   subscriptionId?: string;
   /** Where this party's feed reading stands. */
   cursor: string;
+  /** Its feed token, and where its TAXII reading stands, OpenCTI-style. */
+  taxii?: { reader: TaxiiReader; next?: string; addedAfter?: string; served: Set<string> };
 }
 
 interface Published {
@@ -78,6 +86,12 @@ beforeAll(async () => {
       party.endpoint = endpoint;
       party.subscriptionId = (created.body as { id: string }).id;
     }
+    const token = await org.client.raw("POST", "/v1/feed-tokens", { body: { name: "hostile" } });
+    expect(token.status, token.text).toBe(201);
+    party.taxii = {
+      reader: new TaxiiReader(org, `Bearer ${(token.body as { token: string }).token}`),
+      served: new Set(),
+    };
     parties.set(id, party);
   }
   parties.set("hub-admin", {
@@ -254,6 +268,57 @@ async function checkSurfaces(fresh: Published[]): Promise<void> {
       }
     }
     await checkFeed(id, p, fresh);
+    await checkExports(id, p, fresh);
+  }
+}
+
+/**
+ * Through the party's feed token: what the TAXII collection adds since the last run
+ * (each version once, ever) and the MISP manifest hold exactly this run's bulletins it
+ * may see up to TLP:AMBER.
+ */
+async function checkExports(id: string, p: Party, fresh: Published[]): Promise<void> {
+  if (p.taxii === undefined) return;
+  const taxii = p.taxii;
+  const added: string[] = [];
+  for (;;) {
+    requests += 1;
+    const answer = await taxii.reader.get(`${COLLECTION}/objects/`, {
+      "match[version]": "all",
+      next: taxii.next,
+      added_after: taxii.addedAfter,
+    });
+    expect(answer.status, answer.text).toBe(200);
+    const body = answer.body as Envelope;
+    for (const object of body.objects ?? []) {
+      const key = `${object.id}@${String(object.modified ?? "")}`;
+      expect(taxii.served.has(key), `TAXII of ${id} served ${key} twice`).toBe(false);
+      taxii.served.add(key);
+      added.push(object.id);
+    }
+    if (body.more) {
+      taxii.next = body.next;
+      continue;
+    }
+    taxii.next = undefined;
+    taxii.addedAfter = answer.headers.get("x-taxii-date-added-last") ?? taxii.addedAfter;
+    break;
+  }
+  requests += 1;
+  const manifest = await p.org.client.raw("GET", "/misp/manifest.json", {
+    authorization: taxii.reader.authorization as string,
+  });
+  expect(manifest.status).toBe(200);
+  for (const b of fresh) {
+    const exported =
+      mayView(b.payload, b.recipients, p.model) &&
+      b.payload.tlp !== "red" &&
+      b.payload.tlp !== "amber+strict";
+    const where = `${id} on ${b.payload.tlp} from ${b.payload.issuer} to [${[...b.recipients]}]`;
+    expect(added.includes(stixIds.report(b.payload.id)), `TAXII: ${where}`).toBe(exported);
+    expect(mispEventUuid(b.payload.id) in (manifest.body as object), `MISP: ${where}`).toBe(
+      exported,
+    );
   }
 }
 

@@ -1,11 +1,16 @@
 /**
- * The TLP × relationship matrix (DESIGN §4): for every TLP and every relationship a
- * caller can have to a bulletin, the same answer on every surface — get, feed, screen.
+ * The TLP × relationship matrix (DESIGN §4, §11): for every TLP and every relationship a
+ * caller can have to a bulletin, the same answer on every surface — get, feed, screen,
+ * and the export routes: TAXII and the MISP feed (with a signed request up to
+ * TLP:AMBER+STRICT, with a feed token up to TLP:AMBER, TLP:RED never) and the STIX
+ * bundle route (TLP:RED refused to its recipients, hidden and missing alike).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulletinPayload, Tlp } from "../../shared/bulletins/schema.js";
+import { mispEventUuid } from "../../shared/interop/misp/uuid.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { TaxiiReader } from "../helpers/taxii-client.js";
 
 type Relationship =
   | "issuer"
@@ -125,6 +130,71 @@ describe("TLP × relationship on every surface", () => {
           const result = (screened.body as { results: { match_count: number }[] }).results[i];
           expect(result?.match_count, label).toBe(visible ? 1 : 0);
         }
+      }
+    });
+  }
+
+  for (const relationship of [
+    "issuer",
+    "named",
+    "group-member",
+    "joined-group-later",
+    "outsider",
+    "admin",
+  ] as const) {
+    it(`${relationship}: TAXII, the MISP feed and the STIX route agree with the rule and the credential`, async () => {
+      const org = orgs.get(relationship) as TestOrg;
+      const created = await org.client.raw("POST", "/v1/feed-tokens", {
+        body: { name: "matrix" },
+      });
+      const token =
+        relationship === "admin" ? undefined : (created.body as { id: string; token: string });
+      expect(created.status).toBe(relationship === "admin" ? 403 : 201);
+      const credentials = [
+        { label: "signed", authorization: undefined, ceiling: "amber+strict" },
+        ...(token === undefined
+          ? []
+          : [{ label: "feed token", authorization: `Bearer ${token.token}`, ceiling: "amber" }]),
+      ];
+      for (const { label, authorization, ceiling } of credentials) {
+        const taxii = await new TaxiiReader(org, authorization).walk("objects", {
+          "match[version]": "all",
+        });
+        const taxiiText = JSON.stringify(taxii.items);
+        const manifest = await org.client.raw("GET", "/misp/manifest.json", {
+          ...(authorization === undefined ? {} : { authorization }),
+        });
+        expect(manifest.status).toBe(200);
+        for (const p of published) {
+          const exported =
+            p.case.visibleTo.includes(relationship) &&
+            p.case.tlp !== "red" &&
+            (ceiling === "amber+strict" || p.case.tlp !== "amber+strict");
+          const where = `${p.case.tlp} for ${relationship} (${label})`;
+          expect(taxiiText.includes(p.payload.id), `TAXII: ${where}`).toBe(exported);
+          expect(taxiiText.includes(p.address), `TAXII: ${where}`).toBe(exported);
+          const uuid = mispEventUuid(p.payload.id);
+          expect(uuid in (manifest.body as object), `MISP manifest: ${where}`).toBe(exported);
+          const event = await org.client.raw("GET", `/misp/${uuid}.json`, {
+            ...(authorization === undefined ? {} : { authorization }),
+          });
+          expect(event.status, `MISP event: ${where}`).toBe(exported ? 200 : 404);
+        }
+      }
+      for (const p of published) {
+        const visible = p.case.visibleTo.includes(relationship);
+        const stix = await org.client.raw("GET", `/v1/bulletins/${p.payload.id}/stix`);
+        const expected = !visible ? 404 : p.case.tlp === "red" ? 403 : 200;
+        expect(stix.status, `stix: ${p.case.tlp} for ${relationship}`).toBe(expected);
+      }
+      if (token !== undefined) {
+        // Revoked: refused from the very next request on every export route.
+        expect((await org.client.raw("DELETE", `/v1/feed-tokens/${token.id}`)).status).toBe(204);
+        const taxii = await new TaxiiReader(org, `Bearer ${token.token}`).get("/taxii2/");
+        const misp = await org.client.raw("GET", "/misp/manifest.json", {
+          authorization: `Bearer ${token.token}`,
+        });
+        expect([taxii.status, misp.status]).toEqual([401, 401]);
       }
     });
   }

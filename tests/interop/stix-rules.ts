@@ -103,3 +103,20 @@ export function checkBundle(objects: readonly StixObject[]): void {
     }
   }
 }
+
+/**
+ * A TAXII collection as a client holds it after reading it: the rules for each object,
+ * and every reference and extension key resolving to an object the collection served
+ * (in any version).
+ */
+export function checkCollection(objects: readonly StixObject[]): void {
+  const ids = new Set(objects.map((object) => object.id));
+  for (const object of objects) {
+    checkObject(object);
+    for (const ref of referencesOf(object))
+      expect(ids.has(ref), `${object.id} → ${ref}`).toBe(true);
+    for (const extension of Object.keys((object.extensions as object | undefined) ?? {})) {
+      if (extension !== TLP2_EXTENSION_ID) expect(ids.has(extension), extension).toBe(true);
+    }
+  }
+}

@@ -27,6 +27,8 @@ export function requestToken(
       const state = stateOf(request);
       const { route } = matchOf(request);
       if (route.auth === "public") return undefined;
+      // Authenticated already, by a feed token on a route that accepts one (feed-token.ts).
+      if (state.caller !== undefined) return undefined;
       const now = deps.clock.now();
       try {
         const verified = await verifyRequestToken<Organisation>({
@@ -56,6 +58,7 @@ export function requestToken(
           claimJti: (iss, jti, keepUntil) => deps.store.replay.claimJti(iss, jti, keepUntil, now),
         });
         state.caller = verified.principal;
+        state.credential = { kind: "request-token" };
       } catch (error) {
         if (error instanceof RequestTokenError) {
           deps.metrics.count("AuthenticationRefused");

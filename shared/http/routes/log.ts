@@ -45,10 +45,7 @@ function tile(bytes: Uint8Array): RouteResponse {
   };
 }
 
-/*
- * TODO(feed-tokens): the `/v1/log/*` routes below also accept a feed token (DESIGN
- * §11) once the per-route opt-in flag exists; `GET /v1/bulletins/{id}/proof` does not.
- */
+/** The `/v1/log/*` routes also take a feed token (DESIGN §11, §14); a bulletin's proof does not. */
 export function logRoutes(deps: HubDeps): Route[] {
   return [
     {
@@ -64,6 +61,7 @@ export function logRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       rateClass: "read",
+      feedTokens: "accepted",
       body: "none",
       handle: async () => text((await latestCheckpoint(deps)).note, CHECKPOINT_CACHE),
     },
@@ -79,6 +77,7 @@ export function logRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       rateClass: "read",
+      feedTokens: "accepted",
       body: "none",
       handle: async () => text(`${logIdentity(deps).verifierKey}\n`, KEY_CACHE),
     },
@@ -95,6 +94,7 @@ export function logRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       rateClass: "read",
+      feedTokens: "accepted",
       body: "none",
       handle: async ({ param }) => tile(await servedTile(deps, `tile/entries/${param("bundle")}`)),
     },
@@ -111,6 +111,7 @@ export function logRoutes(deps: HubDeps): Route[] {
       auth: "caller",
       role: "none",
       rateClass: "read",
+      feedTokens: "accepted",
       body: "none",
       handle: async ({ param }) => tile(await servedTile(deps, `tile/${param("tile")}`)),
     },

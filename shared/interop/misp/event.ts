@@ -17,7 +17,7 @@ import { SYMBOL_OF_CHAIN } from "../chains.js";
 import { type BulletinHistory, checkHistory, epochSeconds, utcTimestamp } from "../history.js";
 import { exportTlp } from "../stix/markings.js";
 import type { ExportTlp } from "../stix/types.js";
-import type { MispAttribute, MispEvent, MispObject, MispTag } from "./types.js";
+import type { MispAttribute, MispEvent, MispEventHeader, MispObject, MispTag } from "./types.js";
 import { mispEventUuid, mispUuid } from "./uuid.js";
 
 /** The object templates used, as misp-objects defines them (name, uuid, version, category). */
@@ -293,16 +293,41 @@ function urlObject(context: EventContext, index: number, url: string, platform: 
 }
 
 /** The bulletin as a MISP event at its latest change. */
-export function mispEvent(history: BulletinHistory): MispEvent {
+/** The event without its attributes and objects: what `manifest.json` lists of it. */
+export function mispEventHeader(history: BulletinHistory): MispEventHeader {
   checkHistory(history);
   const { view } = history;
   const payload = view.bulletin;
   const tlp = exportTlp(payload.tlp);
   const stamps = changeTimestamps(history);
+  const tags = [mispTag(`tlp:${tlp}`, TLP_COLOURS[tlp]), mispTag(categoryTag(payload.category))];
+  if (history.changes.some((change) => change.kind === "superseded"))
+    tags.push(mispTag(SUPERSEDED_TAG));
+  if (history.changes.some((change) => change.kind === "revoked")) tags.push(mispTag(REVOKED_TAG));
+  return {
+    analysis: "2",
+    date: utcTimestamp(payload.issued_at).slice(0, 10),
+    extends_uuid: "",
+    info: payload.title,
+    protected: false,
+    publish_timestamp: String(stamps[0]),
+    published: true,
+    threat_level_id: "4",
+    timestamp: String(stamps[stamps.length - 1]),
+    uuid: mispEventUuid(view.id),
+    Orgc: { name: history.issuer_name.trim(), uuid: mispUuid({ organisation: view.issuer }) },
+    Tag: tags,
+  };
+}
+
+export function mispEvent(history: BulletinHistory): MispEvent {
+  const header = mispEventHeader(history);
+  const { view } = history;
+  const payload = view.bulletin;
   const withdrawn = history.changes.some((change) => change.kind !== "published");
   const context: EventContext = {
     bulletinId: view.id,
-    timestamp: String(stamps[stamps.length - 1]),
+    timestamp: header.timestamp,
     active: !withdrawn,
   };
   const objects: MispObject[] = [];
@@ -371,26 +396,5 @@ export function mispEvent(history: BulletinHistory): MispEvent {
     if ("object" in mapped) objects.push(mapped.object);
     else attributes.push(mapped.attribute);
   });
-  const tags = [mispTag(`tlp:${tlp}`, TLP_COLOURS[tlp]), mispTag(categoryTag(payload.category))];
-  if (history.changes.some((change) => change.kind === "superseded"))
-    tags.push(mispTag(SUPERSEDED_TAG));
-  if (history.changes.some((change) => change.kind === "revoked")) tags.push(mispTag(REVOKED_TAG));
-  return {
-    Event: {
-      analysis: "2",
-      date: utcTimestamp(payload.issued_at).slice(0, 10),
-      extends_uuid: "",
-      info: payload.title,
-      protected: false,
-      publish_timestamp: String(stamps[0]),
-      published: true,
-      threat_level_id: "4",
-      timestamp: context.timestamp,
-      uuid: mispEventUuid(view.id),
-      Orgc: { name: history.issuer_name.trim(), uuid: mispUuid({ organisation: view.issuer }) },
-      Tag: tags,
-      Attribute: attributes,
-      Object: objects,
-    },
-  };
+  return { Event: { ...header, Attribute: attributes, Object: objects } };
 }

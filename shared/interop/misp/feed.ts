@@ -8,10 +8,10 @@
  */
 import { md5 } from "@noble/hashes/legacy.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
-import type { MispEvent, MispManifestEntry } from "./types.js";
+import type { MispEvent, MispEventHeader, MispManifestEntry } from "./types.js";
 
 /** The manifest entry of one event (`{[uuid]: entry}` in `manifest.json`). */
-export function manifestEntry(event: MispEvent): MispManifestEntry {
+export function manifestEntry(event: { Event: MispEventHeader }): MispManifestEntry {
   const body = event.Event;
   return {
     Orgc: body.Orgc,

@@ -54,6 +54,9 @@ export interface MispEventBody {
   Object: MispObject[];
 }
 
+/** An event without its attributes and objects (what `manifest.json` lists). */
+export type MispEventHeader = Omit<MispEventBody, "Attribute" | "Object">;
+
 export interface MispEvent {
   Event: MispEventBody;
 }

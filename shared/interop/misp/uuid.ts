@@ -8,22 +8,19 @@
  * 0–5 are the ULID's millisecond timestamp unchanged, so events sort and read as the
  * bulletins do; the six overwritten bits are the first four and the 17th–18th bits
  * of the ULID's 80 random bits. Two ULIDs that differ only in those bits map to one
- * uuid: the hub must refuse a bulletin whose event uuid is already taken.
+ * uuid: the hub refuses a bulletin whose event uuid is already taken (it keys bulletins
+ * by shared/bulletins/canonical-id.ts, which keeps those bits apart).
  *
  * Every other uuid (organisations, objects, attributes) is a UUIDv5 under Cordon's
  * namespace, of the JCS of what it names, so a re-export updates rather than adds.
  */
 import { v5 as uuidv5 } from "uuid";
+import { bulletinUuid, ulidValue } from "../../bulletins/canonical-id.js";
 import { CORDON_NAMESPACE, jcs } from "../stix/ids.js";
-
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 /** The 16 bytes a ULID encodes (its first character carries 3 bits). */
 export function ulidBytes(ulid: string): Uint8Array {
-  if (!ULID.test(ulid)) throw new TypeError(`Not a ULID: ${ulid}`);
-  let value = 0n;
-  for (const char of ulid) value = (value << 5n) | BigInt(CROCKFORD.indexOf(char));
+  let value = ulidValue(ulid);
   const bytes = new Uint8Array(16);
   for (let index = 15; index >= 0; index--) {
     bytes[index] = Number(value & 0xffn);
@@ -32,13 +29,12 @@ export function ulidBytes(ulid: string): Uint8Array {
   return bytes;
 }
 
-/** The MISP event uuid of a bulletin (see the module comment for the bit mapping). */
+/**
+ * The MISP event uuid of a bulletin (see the module comment for the bit mapping). The
+ * hub keys bulletins so that no two share one (shared/bulletins/canonical-id.ts).
+ */
 export function mispEventUuid(bulletinId: string): string {
-  const bytes = ulidBytes(bulletinId);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return bulletinUuid(bulletinId);
 }
 
 /** A stable uuid for a MISP organisation, object or attribute Cordon makes. */

@@ -10,6 +10,8 @@
  * object (stix2's `new_version` refuses them), so a change after the first withdrawal
  * (a superseded bulletin revoked later) makes no further version.
  */
+import { bulletinObjectUuid } from "../../bulletins/canonical-id.js";
+import { MAX_INDICATORS } from "../../bulletins/schema.js";
 import { checkIndicator } from "../../indicators/indicator.js";
 import {
   type BulletinChange,
@@ -37,20 +39,38 @@ import {
   type StixRecord,
 } from "./types.js";
 
+/**
+ * Where each of a bulletin's own objects sits among its 4,096 slots: its STIX id is
+ * `type--<the bulletin's canonical id, this slot, as a version-4 UUID>`
+ * (shared/bulletins/canonical-id.ts), stable per bulletin and indicator, and an id
+ * alone leads back to its bulletin (TAXII's object by id).
+ */
+export const STIX_SLOTS = {
+  report: 0,
+  indicator: (index: number) => 1 + index,
+  basedOn: (index: number) => 1 + MAX_INDICATORS + index,
+  derivedFromReport: 1 + 2 * MAX_INDICATORS,
+  derivedFrom: (index: number) => 2 + 2 * MAX_INDICATORS + index,
+} as const;
+
+function ownId(type: string, bulletinId: string, slot: number): string {
+  return `${type}--${bulletinObjectUuid(bulletinId, slot)}`;
+}
+
 /** Ids of a bulletin's own objects: stable per bulletin and per indicator index. */
 export const stixIds = {
-  report: (bulletinId: string) => cordonId("report", { bulletin: bulletinId }),
+  report: (bulletinId: string) => ownId("report", bulletinId, STIX_SLOTS.report),
   indicator: (bulletinId: string, index: number) =>
-    cordonId("indicator", { bulletin: bulletinId, index }),
+    ownId("indicator", bulletinId, STIX_SLOTS.indicator(index)),
   basedOn: (bulletinId: string, index: number) =>
-    cordonId("relationship", { bulletin: bulletinId, index, relationship_type: "based-on" }),
-  derivedFrom: (bulletinId: string, source: string, target: string) =>
-    cordonId("relationship", {
-      bulletin: bulletinId,
-      relationship_type: "derived-from",
-      source_ref: source,
-      target_ref: target,
-    }),
+    ownId("relationship", bulletinId, STIX_SLOTS.basedOn(index)),
+  /** From the report (`"report"`) or indicator `index` of `bulletinId` to the predecessor's. */
+  derivedFrom: (bulletinId: string, source: "report" | number) =>
+    ownId(
+      "relationship",
+      bulletinId,
+      source === "report" ? STIX_SLOTS.derivedFromReport : STIX_SLOTS.derivedFrom(source),
+    ),
   publisher: (issuerName: string) => identityId(issuerName, "organization"),
 };
 
@@ -248,7 +268,9 @@ function derivedFrom(
     return [];
   }
   const oldId = predecessor.view.id;
-  const pairs: [string, string][] = [[report.id, stixIds.report(oldId)]];
+  const pairs: [string, string, "report" | number][] = [
+    [report.id, stixIds.report(oldId), "report"],
+  ];
   const oldIndexOf = new Map<string, number>();
   predecessor.view.bulletin.indicators.forEach((indicator, index) => {
     const check = checkIndicator(indicator);
@@ -259,14 +281,14 @@ function derivedFrom(
     const oldIndex = check.ok ? oldIndexOf.get(check.normalised) : undefined;
     const source = indicators[index];
     if (oldIndex !== undefined && source !== undefined) {
-      pairs.push([source.id, stixIds.indicator(oldId, oldIndex)]);
+      pairs.push([source.id, stixIds.indicator(oldId, oldIndex), index]);
     }
   });
-  return pairs.map(([source, target]) => ({
+  return pairs.map(([source, target, slot]) => ({
     type: "relationship",
     ...common,
     spec_version: "2.1" as const,
-    id: stixIds.derivedFrom(history.view.id, source, target),
+    id: stixIds.derivedFrom(history.view.id, slot),
     relationship_type: "derived-from",
     source_ref: source,
     target_ref: target,

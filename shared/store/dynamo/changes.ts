@@ -92,22 +92,33 @@ export class DynamoChangeStore implements ChangeStore {
 
   async bulletin(id: string): Promise<BulletinRecord | undefined> {
     const item = await this.table.get(key.bulletin(id));
+    return item?.id === id ? recordOf<BulletinRecord>(item) : undefined;
+  }
+
+  async bulletinByCanonicalId(canonicalId: string): Promise<BulletinRecord | undefined> {
+    const item = await this.table.get(key.bulletin(canonicalId));
     return item === undefined ? undefined : recordOf<BulletinRecord>(item);
   }
 
   async bulletinAccess(id: string): Promise<BulletinAccess | undefined> {
     const item = await this.table.get(key.bulletin(id), projectionOf(ACCESS_FIELDS));
-    return item === undefined ? undefined : recordOf<BulletinAccess>(item);
+    return item?.id === id ? recordOf<BulletinAccess>(item) : undefined;
   }
 
   async bulletins(ids: readonly string[]): Promise<Map<string, BulletinRecord>> {
     const items = await this.table.batchGet(ids.map(key.bulletin));
-    return byId(items.map((item) => recordOf<BulletinRecord>(item)));
+    return byId(
+      items.map((item) => recordOf<BulletinRecord>(item)),
+      ids,
+    );
   }
 
   async bulletinMetas(ids: readonly string[]): Promise<Map<string, BulletinSummary>> {
     const items = await this.table.batchGet(ids.map(key.bulletin), projectionOf(META_FIELDS));
-    return byId(items.map((item) => recordOf<BulletinSummary>(item)));
+    return byId(
+      items.map((item) => recordOf<BulletinSummary>(item)),
+      ids,
+    );
   }
 
   async commitPublication(
@@ -141,9 +152,11 @@ export class DynamoChangeStore implements ChangeStore {
       Key: k,
       UpdateExpression:
         "SET #status = :revoked, revocation = :revocation, changes.revoked = :change, #version = #version + :one, work_pk = :wpk, work_due = :due",
-      ConditionExpression: "attribute_exists(pk) AND issuer = :issuer AND #status <> :revoked",
-      ExpressionAttributeNames: { "#status": "status", "#version": "version" },
+      ConditionExpression:
+        "attribute_exists(pk) AND #id = :id AND issuer = :issuer AND #status <> :revoked",
+      ExpressionAttributeNames: { "#id": "id", "#status": "status", "#version": "version" },
       ExpressionAttributeValues: {
+        ":id": id,
         ":revoked": "revoked",
         ":revocation": revocation,
         ":change": { committed_at: revocation.revoked_at },
@@ -168,9 +181,10 @@ export class DynamoChangeStore implements ChangeStore {
       UpdateExpression:
         "SET #status = :superseded, superseded_by = :by, changes.superseded = :change, #version = #version + :one, work_pk = :wpk, work_due = :due",
       ConditionExpression:
-        "attribute_exists(pk) AND issuer = :issuer AND #status = :active AND attribute_not_exists(superseded_by)",
-      ExpressionAttributeNames: { "#status": "status", "#version": "version" },
+        "attribute_exists(pk) AND #id = :id AND issuer = :issuer AND #status = :active AND attribute_not_exists(superseded_by)",
+      ExpressionAttributeNames: { "#id": "id", "#status": "status", "#version": "version" },
       ExpressionAttributeValues: {
+        ":id": id,
         ":superseded": "superseded",
         ":active": "active",
         ":by": by,
@@ -546,8 +560,10 @@ function storedEntry(
   };
 }
 
-function byId<T extends { id: string }>(records: T[]): Map<string, T> {
-  return new Map(records.map((record) => [record.id, record]));
+/** The records asked for, by id: an item holding another id of the same canonical id is not one. */
+function byId<T extends { id: string }>(records: T[], asked: readonly string[]): Map<string, T> {
+  const wanted = new Set(asked);
+  return new Map(records.filter((r) => wanted.has(r.id)).map((record) => [record.id, record]));
 }
 
 /** One entry per bulletin and content: a racing publish of the same id cannot overwrite the committed one's. */

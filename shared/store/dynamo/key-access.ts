@@ -36,6 +36,10 @@ export const PARTITIONS = {
   /** The webhook-id references of deliveries. */
   deliveryRef: { pk: "DLVW#" },
   rateLimit: { pk: "RL#" },
+  /** Feed tokens by id (their digests, never the tokens). */
+  feedToken: { pk: "FTOK#" },
+  /** Where each shared STIX object was first served to each class of TAXII readers. */
+  introduction: { pk: "STIXINTRO#" },
 } as const satisfies Record<string, { pk: string; exact?: boolean }>;
 
 export type Partition = keyof typeof PARTITIONS;
@@ -58,7 +62,8 @@ export const TABLE_ACCESS: Readonly<Record<HubFunctionName, TableAccess>> = {
   // Every route: authentication (organisations, replay guards, rate limits), onboarding
   // (the admin guard), publish and the change protocol it drives (bulletins, indicators,
   // the log), screening, sightings, subscriptions and their roster, pings and resends
-  // (deliveries and their references), the transparency log's routes (read only). No
+  // (deliveries and their references), feed tokens and the TAXII collection's
+  // introductions, the transparency log's routes (read only). No
   // index: none decides anything (DESIGN §10).
   api: {
     reads: EVERY_PARTITION.filter((p) => p !== "layout"),

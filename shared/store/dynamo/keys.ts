@@ -1,4 +1,5 @@
 /** Every key of the single table, in one place (docs/store.md). */
+import { canonicalBulletinId } from "../../bulletins/canonical-id.js";
 import { WORK_SHARDS } from "./table-definition.js";
 
 export interface ItemKey {
@@ -25,9 +26,14 @@ const TILE_WIDTH_DIGITS = 3;
 export const key = {
   org: (id: string): ItemKey => ({ pk: ORGS_PK, sk: id }),
   jti: (iss: string, jti: string): ItemKey => ({ pk: `JTI#${iss}#${jti}`, sk: "JTI" }),
-  bulletin: (id: string): ItemKey => ({ pk: `BUL#${id}`, sk: "BUL" }),
+  /**
+   * By its canonical id (shared/bulletins/canonical-id.ts): ids that share one are one
+   * bulletin to the table, so the second is refused like a taken id. The item's `id`
+   * says which of them it holds; readers check it.
+   */
+  bulletin: (id: string): ItemKey => ({ pk: `BUL#${canonicalBulletinId(id)}`, sk: "BUL" }),
   sighting: (bulletinId: string, sightingId: string): ItemKey => ({
-    pk: `BUL#${bulletinId}`,
+    pk: `BUL#${canonicalBulletinId(bulletinId)}`,
     sk: `SIG#${sightingId}`,
   }),
   indicatorHead: (normalised: string): ItemKey => ({
@@ -52,6 +58,10 @@ export const key = {
   }),
   /** What an organisation holds against a cap (its subscriptions, …): see roster.ts. */
   roster: (orgId: string, of: string): ItemKey => ({ pk: `ORG#${orgId}`, sk: `ROSTER#${of}` }),
+  /** A feed token by its id (the organisation's roster lists its ids). */
+  feedToken: (id: string): ItemKey => ({ pk: `FTOK#${id}`, sk: "FTOK" }),
+  /** Where a shared STIX object was first introduced to each class of readers. */
+  introductions: (objectId: string): ItemKey => ({ pk: `STIXINTRO#${objectId}`, sk: "INTRO" }),
   /** The count of active admin organisations (OrgStore.takeActiveAdmin). */
   adminGuard: (): ItemKey => ({ pk: "GUARD", sk: "ACTIVE_ADMINS" }),
   /** Which layout of the table this is, so a hub never misreads an older one. */
@@ -68,8 +78,11 @@ export const key = {
   rateLimit: (scope: string): ItemKey => ({ pk: `RL#${scope}`, sk: "RL" }),
 };
 
-/** The layout this code reads and writes (1.0 kept organisations and the feed elsewhere). */
-export const TABLE_LAYOUT = 2;
+/**
+ * The layout this code reads and writes (1.0 kept organisations and the feed elsewhere;
+ * 2 keyed bulletins by their id as given, 3 by their canonical id).
+ */
+export const TABLE_LAYOUT = 3;
 
 /** The outbox shard of an item, stable for its key. */
 export function workShard(pk: string): string {

@@ -47,6 +47,12 @@ export class Roster {
     return released > 0 && (await this.tryTake(owner, id, max, now));
   }
 
+  /** The ids that hold a place (a superset of what exists: see the module comment). */
+  async held(owner: string): Promise<string[]> {
+    const roster = await this.table.get(key.roster(owner, this.of));
+    return Object.keys((roster?.places ?? {}) as Record<string, string>);
+  }
+
   /** Gives the place back (after the thing is deleted, or if writing it failed). */
   async release(owner: string, id: string): Promise<void> {
     await this.table.updateIf({

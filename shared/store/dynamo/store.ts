@@ -4,6 +4,8 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { Store } from "../types.js";
 import { DynamoChangeStore } from "./changes.js";
 import { DynamoDeliveryStore } from "./deliveries.js";
+import { DynamoFeedTokenStore } from "./feed-tokens.js";
+import { DynamoIntroductionStore } from "./introductions.js";
 import { DynamoLogStore } from "./log.js";
 import { DynamoOrgStore, DynamoReplayGuard } from "./orgs.js";
 import { DynamoRateLimitStore } from "./rate-limits.js";
@@ -24,6 +26,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     deliveries: new DynamoDeliveryStore(table),
     work: new DynamoWorkStore(table),
     rateLimits: new DynamoRateLimitStore(table),
+    feedTokens: new DynamoFeedTokenStore(table),
+    introductions: new DynamoIntroductionStore(table),
   };
 }
 

@@ -21,15 +21,25 @@ describe("the table's partitions", () => {
     expect(partitionOf("LOGS")).toBeUndefined();
     expect(partitionOf("ORGS")).toBe("organisation");
     expect(partitionOf("ORG#x")).toBe("roster");
+    expect(partitionOf("TLOG")).toBe("logHead");
+    expect(partitionOf("TLOG#0/x001")).toBe("logTile");
   });
 
-  it("leave replay guards, rate limits, rosters and the admin guard to the api alone", () => {
+  it("leave replay guards, rate limits, rosters, the admin guard, feed tokens and TAXII introductions to the api alone", () => {
     const used = new Set(
       Object.entries(TABLE_ACCESS)
         .filter(([name]) => name !== "api")
         .flatMap(([, access]) => [...access.reads, ...access.writes]),
     );
     const apiOnly = Object.keys(PARTITIONS).filter((name) => !used.has(name as never));
-    expect(apiOnly.sort()).toEqual(["adminGuard", "layout", "rateLimit", "replayGuard", "roster"]);
+    expect(apiOnly.sort()).toEqual([
+      "adminGuard",
+      "feedToken",
+      "introduction",
+      "layout",
+      "rateLimit",
+      "replayGuard",
+      "roster",
+    ]);
   });
 });
