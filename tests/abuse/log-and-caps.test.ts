@@ -14,7 +14,7 @@ import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { MAX_SUBSCRIPTIONS_PER_ORG } from "../../shared/subscriptions/types.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { countDynamoRequests } from "../helpers/dynamo-requests.js";
-import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { type Receiver, sleep, startReceiver } from "../helpers/receiver.js";
 import { publishLargeBulletins, walkFeed } from "./large-bulletins.js";
 
@@ -28,7 +28,8 @@ const HEAVY = 240_000;
 
 beforeAll(async () => {
   // Requests are counted here: no log writer reading and writing a second after each publish.
-  t = await startTestHub({ logWriter: false });
+  // Caps and reads are under test here, not the rate limits (tests/abuse/rate-limits.test.ts).
+  t = await startTestHub({ logWriter: false, rateLimits: GENEROUS_RATE_LIMITS });
   counter = countDynamoRequests(t.hub.dynamoClient);
   publisher = await t.onboard("publisher", { roles: ["publish", "screen", "subscribe"] });
   reader = await t.onboard("reader", { roles: ["screen", "subscribe"] });
@@ -120,10 +121,11 @@ describe("the feed reads what it returns", () => {
       await counter.settle();
       const page = await outsider.client.raw("GET", "/v1/bulletins?limit=100");
       expect(page.status).toBe(200);
-      // Nothing published yet is visible to it: authentication (GetItem, PutItem) and one
-      // query of the log, and no bulletin read at all.
+      // Nothing published yet is visible to it: authentication (the organisation's GetItem,
+      // the rate limit's UpdateItem, the replay guard's PutItem) and one query of the log,
+      // and no bulletin read at all.
       expect((page.body as { items: unknown[] }).items).toEqual([]);
-      expect(counter.byOperation()).toEqual({ GetItem: 1, PutItem: 1, Query: 1 });
+      expect(counter.byOperation()).toEqual({ GetItem: 1, UpdateItem: 1, PutItem: 1, Query: 1 });
     },
     HEAVY,
   );
