@@ -4,7 +4,11 @@ import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins
 import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { hubScreen, mirrorFolder, openTestMirror } from "../helpers/mirror.js";
 
-const evm = (address: string) => ({ type: "crypto_address", chain: "ethereum", address });
+const evm = (address: string) => ({
+  type: "crypto_address" as const,
+  chain: "ethereum" as const,
+  address,
+});
 
 describe("the mirror against a local hub", () => {
   let t: TestHub;
