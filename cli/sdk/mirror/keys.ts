@@ -45,7 +45,7 @@ export class ClientKeySource implements KeySource {
   private hub: Cached<Jwks> | undefined;
 
   constructor(
-    private readonly client: CordonClient,
+    private readonly client: Pick<CordonClient, "orgJwks" | "hubJwks">,
     private readonly clock: () => number = Date.now,
   ) {}
 
