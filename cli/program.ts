@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdminCommands } from "./commands/admin.js";
 import { registerBulletinCommands } from "./commands/bulletins.js";
 import { registerIdentityCommands } from "./commands/identity.js";
+import { registerMirrorCommands } from "./commands/mirror.js";
 import { registerScreeningCommands } from "./commands/screening.js";
 import { registerWebhookCommands } from "./commands/webhooks.js";
 import { CommandContext, type GlobalOptions, type Runner } from "./context.js";
@@ -71,6 +72,7 @@ export function buildProgram(io: CliIo, onExit: (code: ExitCode) => void): Comma
   registerAdminCommands(program, ctx, run);
   registerBulletinCommands(program, ctx, run);
   registerScreeningCommands(program, ctx, run);
+  registerMirrorCommands(program, ctx, run);
   registerWebhookCommands(program, ctx, run);
   summarise(program);
   return program;

@@ -13,6 +13,7 @@ import type { Printer } from "../io.js";
 import { parseLine, parseScreenInput, type ScreenEntry } from "../screen-input.js";
 import { InputError } from "../sdk/errors.js";
 import type { ScreenResult } from "../sdk/types.js";
+import { openLocalScreener } from "./mirror.js";
 import { integer } from "./options.js";
 
 /** A progress bar is drawn only for inputs this large, and only on a terminal. */
@@ -50,6 +51,11 @@ export function registerScreeningCommands(
     )
     .option("--all", "table output: list clean lines too")
     .option("--batch-size <n>", "indicators per request (1-1000)", integer(1, 1000), 1000)
+    .option(
+      "--local",
+      "screen against your mirror (cordon mirror sync): nothing is sent to the hub",
+    )
+    .option("--mirror <path>", "with --local: the mirror file (default: your profile's)")
     .addHelpText(
       "after",
       "\nInput, one per line:\n" +
@@ -74,6 +80,8 @@ export function registerScreeningCommands(
             output: "table" | "json" | "csv";
             all?: boolean;
             batchSize: number;
+            local?: boolean;
+            mirror?: string;
           },
         ) => {
           const text = (await ctx.readInput(file)).toString("utf8");
@@ -81,17 +89,21 @@ export function registerScreeningCommands(
             ...(options.chain === undefined ? {} : { defaultChain: options.chain }),
           });
           if (entries.length === 0) throw new InputError(`${file} holds nothing to screen.`);
-          const client = await ctx.client();
+          const screener =
+            options.local === true
+              ? await openLocalScreener(ctx, options.mirror)
+              : await ctx.client();
           const readable = entries.filter((entry) => entry.indicator !== undefined);
           const progress = progressBar(ctx, readable.length);
           let results: ScreenResult[];
           try {
-            results = await client.screen(
+            results = await screener.screen(
               readable.map((entry) => entry.indicator ?? {}),
               { batchSize: options.batchSize, onProgress: progress.update, signal: ctx.io.signal },
             );
           } finally {
             progress.done();
+            if ("close" in screener) screener.close();
           }
           const rows = toRows(entries, results);
           writeScreenOutput(

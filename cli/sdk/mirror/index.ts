@@ -15,6 +15,7 @@ export {
   type MirrorOptions,
   type OpenMirrorOptions,
   openMirror,
+  type PageReport,
 } from "./mirror.js";
 export {
   type LoggedChange,

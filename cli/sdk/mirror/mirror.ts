@@ -56,6 +56,16 @@ export interface MirrorOptions {
   pageLimit?: number;
   /** Where keys come from (default: the hub, through `client`, cached). */
   keys?: KeySource;
+  /** After each page is applied (progress, logs). */
+  onPage?: (page: PageReport) => void;
+}
+
+/** One page applied: how many of its changes counted or were kept aside, and where the mirror stands. */
+export interface PageReport {
+  applied: number;
+  set_aside: number;
+  last_seq: number | null;
+  has_more: boolean;
 }
 
 export interface OpenMirrorOptions extends SqliteStoreOptions, Omit<MirrorOptions, "store"> {
@@ -108,6 +118,7 @@ export class Mirror {
   private readonly clock: () => Date;
   private readonly pageLimit: number;
   private readonly keys: KeySource | undefined;
+  private readonly onPage: ((page: PageReport) => void) | undefined;
   private running: Promise<SyncReport> | undefined;
   private queued: Promise<SyncReport> | undefined;
   private wake: (() => void) | undefined;
@@ -118,6 +129,7 @@ export class Mirror {
     this.client = options.client;
     this.clock = options.clock ?? (() => new Date());
     this.pageLimit = options.pageLimit ?? DEFAULT_PAGE_LIMIT;
+    this.onPage = options.onPage;
     if (!Number.isInteger(this.pageLimit) || this.pageLimit < 1 || this.pageLimit > 100) {
       throw new RangeError("pageLimit must be an integer from 1 to 100.");
     }
@@ -291,18 +303,26 @@ export class Mirror {
         readContent: (id) => readBulletin(client, id),
       });
       this.assertOpen();
-      const applied = this.store.applyPage(cursor, {
+      const committed = this.store.applyPage(cursor, {
         ops,
         next_cursor: page.next_cursor,
         ...(page.has_more ? {} : { caught_up_at: this.clock().toISOString() }),
       });
       // Another process applied this page first: read on from where it left the cursor.
-      if (!applied) continue;
+      if (!committed) continue;
+      const applied = ops.filter((op) => op.outcome === "applied").length;
       report.pages += 1;
-      for (const op of ops) report[op.outcome === "applied" ? "applied" : "set_aside"] += 1;
+      report.applied += applied;
+      report.set_aside += ops.length - applied;
+      report.last_seq = this.store.state()?.last_seq ?? null;
+      this.onPage?.({
+        applied,
+        set_aside: ops.length - applied,
+        last_seq: report.last_seq,
+        has_more: page.has_more,
+      });
       if (!page.has_more) {
         report.caught_up = true;
-        report.last_seq = this.store.state()?.last_seq ?? null;
         return report;
       }
     }
