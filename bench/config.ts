@@ -21,6 +21,10 @@ export interface BenchConfig {
   /** Subscriber counts for the fan-out stage, and publishes per count. */
   fanoutTiers: number[];
   fanoutRuns: number;
+  /** Bulletins the mirror's initial sync reads, changes its catch-up reads, local screening batches. */
+  mirrorBulletins: number;
+  mirrorChanges: number;
+  mirrorScreenBatches: number;
   /** Fresh-process imports per Lambda bundle. */
   coldStartRuns: number;
   /** Run the hub with --cpu-prof and write its profile next to the results. */
@@ -88,6 +92,9 @@ export function readBenchConfig(): BenchConfig {
     feedPageSize: 100,
     fanoutTiers: intList("BENCH_FANOUT_TIERS", quick ? [10, 100] : [10, 100, 1000]),
     fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
+    mirrorBulletins: positiveInt("BENCH_MIRROR_BULLETINS", quick ? 500 : 10_000),
+    mirrorChanges: positiveInt("BENCH_MIRROR_CHANGES", quick ? 100 : 1000),
+    mirrorScreenBatches: positiveInt("BENCH_MIRROR_SCREEN_BATCHES", quick ? 6 : 30),
     coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
     profile: flag("BENCH_PROFILE"),
     hubNodeFlags:

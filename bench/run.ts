@@ -7,6 +7,9 @@
  *   screen     1,000-address batches (99% clean), and its floor
  *   read       feed pages of 100, and its floor
  *   fan-out    one publish to 10, 100 and 1,000 subscribers, and its floor
+ *   mirror     a partner's mirror: initial sync of 10,000 bulletins, catch-up after
+ *              1,000 changes, local screening of 1,000 addresses beside the hub's and
+ *              beside validating them alone (also alone: npx tsx bench/mirror.ts)
  *   memory     the hub's peak RSS over all of the above
  *   cold start each Lambda bundle's size and import time
  *   embedded   what dynalite and fauxqs cost on their own
@@ -36,6 +39,7 @@ import { type CostReport, measureCosts } from "./stages/costs.js";
 import { embeddedStage } from "./stages/embedded.js";
 import { fanoutStage } from "./stages/fanout.js";
 import { feedStage } from "./stages/feed.js";
+import { mirrorRows, mirrorStage } from "./stages/mirror.js";
 import { publishStage } from "./stages/publish.js";
 import { screenStage } from "./stages/screen.js";
 import { now } from "./stats.js";
@@ -100,6 +104,7 @@ try {
     screen: Awaited<ReturnType<typeof screenStage>>;
     feed: Awaited<ReturnType<typeof feedStage>>;
     fanout: Awaited<ReturnType<typeof fanoutStage>>;
+    mirror: Awaited<ReturnType<typeof mirrorStage>>;
     peak: { rss: number; hwm: number };
   };
   try {
@@ -135,7 +140,12 @@ try {
     );
     const fanout = await fanoutStage(ctx, publisher, subscribers);
     memory.mark("fan-out");
-    stages = { publish, screen, feed, fanout, peak: await hub.memory() };
+    // The hub's peak is read before the mirror stage, which publishes its own thousands.
+    const peak = await hub.memory();
+    const mirrorScreener = await onboard(hub.admin, "bench-mirror", ["screen"]);
+    const mirror = await mirrorStage(ctx, publisher, mirrorScreener, work);
+    memory.mark("mirror");
+    stages = { publish, screen, feed, fanout, mirror, peak };
   } finally {
     memory.stop();
     await floor.stop();
@@ -157,7 +167,7 @@ try {
   progress("embedded: dynalite and fauxqs on their own");
   const embedded = await embeddedStage(config.quick, progress);
 
-  const { publish, screen, feed, fanout, peak } = stages;
+  const { publish, screen, feed, fanout, mirror, peak } = stages;
   const cleanScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits === 0);
   const hitScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits > 0);
   rows = [
@@ -268,6 +278,7 @@ try {
         }),
       ];
     }),
+    ...mirrorRows(mirror),
     ...coldStart.bundles.flatMap((bundle) => {
       const name = bundle.entry.replace(/^lambdas\/|\.ts$/g, "");
       return [
@@ -347,6 +358,7 @@ try {
     screen,
     read: feed,
     fanout,
+    mirror,
     memory: {
       peak_rss_bytes: peak.hwm,
       idle_rss_bytes: idle.rss,

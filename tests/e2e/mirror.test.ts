@@ -192,6 +192,7 @@ describe("cordon mirror and screen --local", () => {
         return store.applyPage(cursor, page);
       },
       entriesOf: (indicators) => store.entriesOf(indicators),
+      indicatorsAfter: (seq) => store.indicatorsAfter(seq),
       counts: (now) => store.counts(now),
       setAside: () => store.setAside(),
       changes: () => store.changes(),

@@ -356,6 +356,19 @@ describe("the mirror against a local hub", () => {
     expect(second.screen([payload.indicators[0]]).results[0]?.match_count).toBe(1);
   });
 
+  it("screens what another process syncs into the same file, as soon as it is applied", async () => {
+    const path = folder.path("binance-shared.sqlite");
+    const syncing = open(t, binance, path);
+    await syncing.sync();
+    const screening = openMirror({ path, expect: { org: "binance" } });
+    mirrors.push(screening);
+    const payload = bulletinPayload("trm", { indicators: [evm(randomEvmAddress())] });
+    expect(screening.screen([payload.indicators[0]]).results[0]?.match_count).toBe(0);
+    await publish(trm, payload);
+    await syncing.sync();
+    expect(screening.screen([payload.indicators[0]]).results[0]?.match_count).toBe(1);
+  });
+
   it("opens only the file of its own hub and organisation; without a client it screens and reports", async () => {
     const path = folder.path("kraken.sqlite");
     expect(() => open(t, binance, folder.path("kraken.sqlite"))).toThrow(

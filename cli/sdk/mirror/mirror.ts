@@ -123,6 +123,8 @@ export class Mirror {
   private queued: Promise<SyncReport> | undefined;
   private wake: (() => void) | undefined;
   private closed = false;
+  /** Every indicator the mirror holds, and the last change it was read up to (see `held`). */
+  private indicators: { set: Set<string>; upTo: number | null } | undefined;
 
   constructor(options: MirrorOptions) {
     this.store = options.store;
@@ -218,8 +220,11 @@ export class Mirror {
       throw asHubAnswer(error);
     }
     const checks = inputs.map((input) => checkIndicator(input));
-    const normalised = checks.flatMap((check) => (check.ok ? [check.normalised] : []));
-    const held = this.store.entriesOf(normalised);
+    const known = this.heldIndicators(state.last_seq);
+    const named = checks.flatMap((check) =>
+      check.ok && known.has(check.normalised) ? [check.normalised] : [],
+    );
+    const held = this.store.entriesOf(named);
     const viewer = { id: state.org, roles: state.roles };
     const entriesOf = (indicator: string) =>
       held.get(indicator)?.map((e) => asIndexed(e, state.org));
@@ -326,6 +331,24 @@ export class Mirror {
         return report;
       }
     }
+  }
+
+  /**
+   * The indicators the mirror holds, in memory: most screened addresses are clean, and
+   * this answers them with one hash lookup each; only the others are read from the
+   * file. Brought up to date from the file whenever a sync — in this process or
+   * another — has applied changes since.
+   */
+  private heldIndicators(lastSeq: number | null): ReadonlySet<string> {
+    if (this.indicators === undefined) {
+      this.indicators = { set: new Set(this.store.indicatorsAfter(null)), upTo: lastSeq };
+    } else if (this.indicators.upTo !== lastSeq) {
+      for (const indicator of this.store.indicatorsAfter(this.indicators.upTo)) {
+        this.indicators.set.add(indicator);
+      }
+      this.indicators.upTo = lastSeq;
+    }
+    return this.indicators.set;
   }
 
   private screenable(): MirrorState & { roles: NonNullable<MirrorState["roles"]> } {

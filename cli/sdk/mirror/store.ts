@@ -63,6 +63,7 @@ export const MIGRATIONS: readonly Migration[] = [
           bulletin_id TEXT NOT NULL REFERENCES bulletins (id),
           PRIMARY KEY (indicator, bulletin_id)
         ) WITHOUT ROWID;
+        CREATE INDEX indicators_by_bulletin ON indicators (bulletin_id);
         CREATE TABLE changes (
           seq INTEGER PRIMARY KEY,
           kind TEXT NOT NULL,
@@ -121,6 +122,11 @@ export interface MirrorStore {
   applyPage(expectedCursor: string | null, page: VerifiedPage): boolean;
   /** The held bulletins naming each indicator; indicators none names are absent. */
   entriesOf(indicators: readonly string[]): Map<string, MirroredEntry[]>;
+  /**
+   * The indicators of bulletins first held at a change after `seq` (all of them for
+   * null), so a reader can keep its own set of what the mirror holds up to date.
+   */
+  indicatorsAfter(seq: number | null): string[];
   counts(now: Date): MirrorCounts;
   setAside(): SetAsideChange[];
   /** Every change seen, in order. */
@@ -256,6 +262,13 @@ class SqliteMirrorStore implements MirrorStore {
          JOIN indicators i ON i.indicator = j.value
          JOIN bulletins b ON b.id = i.bulletin_id`,
       ),
+      allIndicators: db.prepare<[], string>("SELECT DISTINCT indicator FROM indicators").pluck(),
+      indicatorsAfter: db
+        .prepare<[number], string>(
+          `SELECT DISTINCT i.indicator FROM changes c JOIN indicators i ON i.bulletin_id = c.bulletin_id
+           WHERE c.seq > ? AND c.outcome = 'applied'`,
+        )
+        .pluck(),
       countBulletins: db.prepare<[string], { all: number; active: number }>(
         `SELECT count(*) AS "all",
            coalesce(sum(status = 'active' AND (valid_until IS NULL OR valid_until > ?)), 0) AS active
@@ -378,6 +391,12 @@ class SqliteMirrorStore implements MirrorStore {
       else list.push(entry);
     }
     return found;
+  }
+
+  indicatorsAfter(seq: number | null): string[] {
+    return seq === null
+      ? this.statements.allIndicators.all()
+      : this.statements.indicatorsAfter.all(seq);
   }
 
   counts(now: Date): MirrorCounts {
