@@ -5,6 +5,7 @@
  * so the addresses you screen never leave this machine. Each profile (or, without
  * one, each organisation) has its own file in the config folder; --mirror names another.
  */
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import type { CommandContext, Runner } from "../context.js";
@@ -197,6 +198,9 @@ export async function mirrorPath(ctx: CommandContext, given?: string): Promise<s
 /** A mirror for reading (status, screening): no key needed, the organisation checked if known. */
 async function openLocal(ctx: CommandContext, given?: string): Promise<Mirror> {
   const path = await mirrorPath(ctx, given);
+  if (!existsSync(path)) {
+    throw new InputError(`There is no mirror at ${path} yet: make it with \`cordon mirror sync\`.`);
+  }
   const org = (await ctx.config()).orgId;
   return openMirror({ path, ...(org === undefined ? {} : { expect: { org } }) });
 }

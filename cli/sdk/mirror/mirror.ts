@@ -84,11 +84,11 @@ export function openMirror(options: OpenMirrorOptions): Mirror {
   const store = openMirrorStore(path, rest);
   try {
     const state = store.state();
-    const differs =
+    if (
       state !== undefined &&
       ((expect?.hub !== undefined && expect.hub !== state.hub) ||
-        (expect?.org !== undefined && expect.org !== state.org));
-    if (state !== undefined && differs) {
+        (expect?.org !== undefined && expect.org !== state.org))
+    ) {
       throw new MirrorError(
         "ERR_MIRROR_BOUND_ELSEWHERE",
         `${path} mirrors ${state.org} at ${state.hub}, not ${expect?.org ?? state.org} at ${expect?.hub ?? state.hub}: ` +
@@ -123,7 +123,7 @@ export class Mirror {
   private queued: Promise<SyncReport> | undefined;
   private wake: (() => void) | undefined;
   private closed = false;
-  /** Every indicator the mirror holds, and the last change it was read up to (see `held`). */
+  /** Every indicator the mirror holds, and the last change it was read up to (see `heldIndicators`). */
   private indicators: { set: Set<string>; upTo: number | null } | undefined;
 
   constructor(options: MirrorOptions) {
