@@ -39,7 +39,10 @@ export async function verifyPage(
   items: readonly FeedItem[],
   ctx: PageContext,
 ): Promise<ChangeOp[]> {
-  const contents = await checkNewContent(items, ctx);
+  const [contents, receipts] = await Promise.all([
+    checkNewContent(items, ctx),
+    checkChangeReceipts(items, ctx),
+  ]);
   const held = new Map(ctx.held);
   const ops: ChangeOp[] = [];
   for (const item of items) {
@@ -80,7 +83,12 @@ export async function verifyPage(
       );
       continue;
     }
-    const refusal = await checkChange(item.change, digest, ctx.keys, ctx.readAt);
+    // A publication's receipt is the bulletin's own; the others were checked against the
+    // item's id and issuer, which claimMismatch has just held to the bulletin's.
+    const refusal =
+      change.kind === "published"
+        ? await checkChange(item.change, digest, ctx.keys, ctx.readAt)
+        : receipts.get(change.seq);
     if (refusal !== undefined) {
       ops.push(setAside(refusal));
       continue;
@@ -134,6 +142,24 @@ async function checkNewContent(
       return [id, await checkContent(source, ctx.keys, ctx.readAt)];
     },
   );
+  return new Map(checked);
+}
+
+/** The hub's receipts of the page's revocations and supersessions, checked concurrently. */
+async function checkChangeReceipts(
+  items: readonly FeedItem[],
+  ctx: PageContext,
+): Promise<Map<number, Refusal | undefined>> {
+  const changes = items.filter((item) => item.change.kind !== "published");
+  const checked = await mapConcurrent(changes, CONCURRENCY, async (item) => {
+    const refusal = await checkChange(
+      item.change,
+      { id: item.id, issuer: item.issuer, receipt: "" },
+      ctx.keys,
+      ctx.readAt,
+    );
+    return [item.change.seq, refusal] as const;
+  });
   return new Map(checked);
 }
 
