@@ -27,6 +27,10 @@ export interface BenchConfig {
   taxiiPages: number;
   /** MISP manifests read, each with its floor. */
   mispRequests: number;
+  /** Bulletins the mirror's initial sync reads, changes its catch-up reads, local screening batches. */
+  mirrorBulletins: number;
+  mirrorChanges: number;
+  mirrorScreenBatches: number;
   /** Fresh-process imports per Lambda bundle. */
   coldStartRuns: number;
   /** Log stage: interleaved rounds of publishes with the log writer on and off. */
@@ -100,6 +104,9 @@ export function readBenchConfig(): BenchConfig {
     feedPageSize: 100,
     fanoutTiers: intList("BENCH_FANOUT_TIERS", quick ? [10, 100] : [10, 100, 1000]),
     fanoutRuns: positiveInt("BENCH_FANOUT_RUNS", quick ? 1 : 3),
+    mirrorBulletins: positiveInt("BENCH_MIRROR_BULLETINS", quick ? 500 : 10_000),
+    mirrorChanges: positiveInt("BENCH_MIRROR_CHANGES", quick ? 100 : 1000),
+    mirrorScreenBatches: positiveInt("BENCH_MIRROR_SCREEN_BATCHES", quick ? 6 : 30),
     coldStartRuns: positiveInt("BENCH_COLD_START_RUNS", quick ? 3 : 5),
     logRounds: positiveInt("BENCH_LOG_ROUNDS", quick ? 2 : 4),
     logPublishCount: positiveInt("BENCH_LOG_PUBLISH_COUNT", quick ? 40 : 120),

@@ -9,6 +9,9 @@
  *   fan-out    one publish to 10, 100 and 1,000 subscribers, and its floor
  *   noisy      a victim's webhook latency with and without a neighbour whose endpoints
  *              hang (issue 13), and what a rate-limit take costs each request
+ *   mirror     a partner's mirror: initial sync of 10,000 bulletins, catch-up after
+ *              1,000 changes, local screening of 1,000 addresses beside the hub's and
+ *              beside validating them alone (also alone: npx tsx bench/mirror.ts)
  *   memory     the hub's peak RSS over all of the above
  *   log        publishing with the transparency log writer on vs off (two more hubs),
  *              commit → signed checkpoint, proof sizes
@@ -44,6 +47,7 @@ import { fanoutStage } from "./stages/fanout.js";
 import { feedStage } from "./stages/feed.js";
 import { interopStage } from "./stages/interop.js";
 import { logStage } from "./stages/log.js";
+import { mirrorRows, mirrorStage } from "./stages/mirror.js";
 import { type NoisyNeighbourResult, noisyNeighbourStage } from "./stages/noisy-neighbour.js";
 import { publishStage } from "./stages/publish.js";
 import { screenStage } from "./stages/screen.js";
@@ -110,6 +114,7 @@ try {
     feed: Awaited<ReturnType<typeof feedStage>>;
     fanout: Awaited<ReturnType<typeof fanoutStage>>;
     noisy: NoisyNeighbourResult;
+    mirror: Awaited<ReturnType<typeof mirrorStage>>;
     peak: { rss: number; hwm: number };
   };
   try {
@@ -148,7 +153,12 @@ try {
     progress("noisy neighbour: a victim's webhooks, quiet and beside 25 endpoints that hang");
     const noisy = await noisyNeighbourStage(ctx, floor);
     memory.mark("noisy neighbour");
-    stages = { publish, screen, feed, fanout, noisy, peak: await hub.memory() };
+    // The hub's peak is read before the mirror stage, which publishes its own thousands.
+    const peak = await hub.memory();
+    const mirrorScreener = await onboard(hub.admin, "bench-mirror", ["screen"]);
+    const mirror = await mirrorStage(ctx, publisher, mirrorScreener, work);
+    memory.mark("mirror");
+    stages = { publish, screen, feed, fanout, noisy, mirror, peak };
   } finally {
     memory.stop();
     await floor.stop();
@@ -184,7 +194,7 @@ try {
     progress,
   });
 
-  const { publish, screen, feed, fanout, noisy, peak } = stages;
+  const { publish, screen, feed, fanout, noisy, mirror, peak } = stages;
   const cleanScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits === 0);
   const hitScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits > 0);
   rows = [
@@ -296,6 +306,7 @@ try {
         }),
       ];
     }),
+    ...mirrorRows(mirror),
     row({
       stage: "noisy neighbour",
       metric: `victim webhook p50, 25 hanging endpoints beside (floor: quiet, ${noisy.publishes} each)`,
@@ -470,6 +481,7 @@ try {
     read: feed,
     fanout,
     noisy_neighbour: noisy,
+    mirror,
     memory: {
       peak_rss_bytes: peak.hwm,
       idle_rss_bytes: idle.rss,

@@ -9,6 +9,7 @@ import { registerBulletinCommands } from "./commands/bulletins.js";
 import { registerFeedTokenCommands } from "./commands/feed-tokens.js";
 import { registerIdentityCommands } from "./commands/identity.js";
 import { registerInteropCommands } from "./commands/interop.js";
+import { registerMirrorCommands } from "./commands/mirror.js";
 import { registerScreeningCommands } from "./commands/screening.js";
 import { registerWebhookCommands } from "./commands/webhooks.js";
 import { CommandContext, type GlobalOptions, type Runner } from "./context.js";
@@ -75,6 +76,7 @@ export function buildProgram(io: CliIo, onExit: (code: ExitCode) => void): Comma
   registerBulletinCommands(program, ctx, run);
   registerInteropCommands(program, ctx, run);
   registerScreeningCommands(program, ctx, run);
+  registerMirrorCommands(program, ctx, run);
   registerWebhookCommands(program, ctx, run);
   registerAuditCommands(program, ctx, run);
   registerFeedTokenCommands(program, ctx, run);

@@ -19,6 +19,7 @@ import {
 } from "../screen-input.js";
 import { InputError } from "../sdk/errors.js";
 import type { ScreenResult } from "../sdk/types.js";
+import { openLocalScreener } from "./mirror.js";
 import { integer } from "./options.js";
 
 /** A progress bar is drawn only for inputs this large, and only on a terminal. */
@@ -59,6 +60,11 @@ export function registerScreeningCommands(
     .option("--all", "table output: list clean lines too")
     .option("--batch-size <n>", "indicators per request (1-1000)", integer(1, 1000), 1000)
     .option("--fail-if-empty", "exit 2 when the input holds nothing to screen (default: 0)")
+    .option(
+      "--local",
+      "screen against your mirror (cordon mirror sync): nothing is sent to the hub",
+    )
+    .option("--mirror <path>", "with --local: the mirror file (default: your profile's)")
     .addHelpText(
       "after",
       "\nInput, one per line:\n" +
@@ -86,6 +92,8 @@ export function registerScreeningCommands(
             all?: boolean;
             batchSize: number;
             failIfEmpty?: boolean;
+            local?: boolean;
+            mirror?: string;
           },
         ) => {
           const text = (await ctx.readInput(file)).toString("utf8");
@@ -99,10 +107,13 @@ export function registerScreeningCommands(
           const readable = entries.filter((entry) => entry.indicator !== undefined);
           let results: ScreenResult[] = [];
           if (readable.length > 0) {
-            const client = await ctx.client();
+            const screener =
+              options.local === true
+                ? await openLocalScreener(ctx, options.mirror)
+                : await ctx.client();
             const progress = progressBar(ctx, readable.length);
             try {
-              results = await client.screen(
+              results = await screener.screen(
                 readable.map((entry) => entry.indicator ?? {}),
                 {
                   batchSize: options.batchSize,
@@ -112,6 +123,7 @@ export function registerScreeningCommands(
               );
             } finally {
               progress.done();
+              if ("close" in screener) screener.close();
             }
           }
           const rows = toRows(entries, results);

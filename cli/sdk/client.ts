@@ -5,11 +5,8 @@
  * {@link CordonApiError}s. GET and DELETE are retried on 429/5xx; a POST never is,
  * except publishing, which the bulletin's own id makes idempotent.
  */
-import { chunk } from "../../shared/async/concurrency.js";
 import { FEED_MAX_LIMIT } from "../../shared/bulletins/feed.js";
 import { MAX_SCREEN_INPUTS } from "../../shared/bulletins/screening.js";
-import { invalidScreenResult } from "../../shared/bulletins/wire.js";
-import { checkIndicator } from "../../shared/indicators/indicator.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { signKeyProof } from "../../shared/signatures/key-proof.js";
 import { publicJwkOf } from "../../shared/signatures/keys.js";
@@ -17,6 +14,7 @@ import type { Jwks, SigningKey } from "../../shared/signatures/types.js";
 import { completeBulletin } from "./bulletin-draft.js";
 import { CordonApiError } from "./errors.js";
 import { TransparencyLog } from "./log.js";
+import { type ScreenOptions, screenInBatches } from "./screen-batches.js";
 import { apiErrorOf, sleep, Transport, type TransportOptions } from "./transport.js";
 import type {
   AddedKey,
@@ -55,6 +53,7 @@ export const SCREEN_BATCH_LIMIT = MAX_SCREEN_INPUTS;
 export const FEED_PAGE_LIMIT = FEED_MAX_LIMIT;
 
 export type CordonClientOptions = TransportOptions;
+export type { ScreenOptions };
 
 export interface FeedOptions {
   /** Resume after this cursor (a `next_cursor` from an earlier page); from the start if absent. */
@@ -71,20 +70,6 @@ export interface FeedIterationOptions extends FeedOptions {
   follow?: boolean;
   /** Pause between polls when following (default 5,000 ms). */
   pollIntervalMs?: number;
-  signal?: AbortSignal;
-}
-
-export interface ScreenOptions {
-  /**
-   * Check each input with the hub's own rules first and send only the valid ones;
-   * invalid ones get the same `{normalised: null, error}` result the hub would give
-   * (default true).
-   */
-  validateLocally?: boolean;
-  /** Inputs per request, at most 1,000. */
-  batchSize?: number;
-  /** Called after each request with how many inputs are answered so far. */
-  onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
 
@@ -335,40 +320,14 @@ export class CordonClient {
    * Screens any number of indicators: several requests of at most 1,000, one result
    * per input, in input order.
    */
-  async screen(
-    inputs: readonly ScreenInput[],
-    options: ScreenOptions = {},
-  ): Promise<ScreenResult[]> {
-    const batchSize = Math.min(options.batchSize ?? SCREEN_BATCH_LIMIT, SCREEN_BATCH_LIMIT);
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new RangeError("batchSize must be an integer from 1 to 1,000.");
-    }
-    const results = new Array<ScreenResult>(inputs.length);
-    const toSend: number[] = [];
-    inputs.forEach((input, index) => {
-      const local = options.validateLocally === false ? undefined : localScreenError(input);
-      if (local === undefined) toSend.push(index);
-      else results[index] = local;
-    });
-    let done = inputs.length - toSend.length;
-    for (const indexes of chunk(toSend, batchSize)) {
+  screen(inputs: readonly ScreenInput[], options: ScreenOptions = {}): Promise<ScreenResult[]> {
+    return screenInBatches(inputs, options, async (batch, signal) => {
       const answer = await this.transport.call<{ results: ScreenResult[] }>("POST", "/v1/screen", {
-        body: { indicators: indexes.map((index) => inputs[index]) },
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        body: { indicators: batch },
+        ...(signal === undefined ? {} : { signal }),
       });
-      if (answer.results.length !== indexes.length) {
-        throw new Error(
-          `The hub answered ${answer.results.length} screening results for ${indexes.length} inputs.`,
-        );
-      }
-      indexes.forEach((inputIndex, position) => {
-        results[inputIndex] = answer.results[position] as ScreenResult;
-      });
-      done += indexes.length;
-      options.onProgress?.(done, inputs.length);
-    }
-    if (toSend.length === 0) options.onProgress?.(done, inputs.length);
-    return results;
+      return answer.results;
+    });
   }
 
   /** Tells a bulletin's publisher "we saw this"; anonymous (a pseudonym) unless `disclose`. */
@@ -389,12 +348,6 @@ export class CordonClient {
       `/v1/bulletins/${segment(bulletinId)}/sightings${query(page)}`,
     );
   }
-}
-
-/** The same answer the hub gives an invalid input, or undefined when it is valid. */
-function localScreenError(input: ScreenInput): ScreenResult | undefined {
-  const check = checkIndicator(input);
-  return check.ok ? undefined : invalidScreenResult(input, check.error);
 }
 
 /**

@@ -5,7 +5,6 @@
  * receipt; the same id with other content is a conflict.
  */
 
-import { toUtcInstant } from "../changes/instants.js";
 import { advance, outboxDue } from "../changes/protocol.js";
 import { changeOf } from "../changes/types.js";
 import { ConflictError, ForbiddenError, ValidationError } from "../errors/errors.js";
@@ -16,6 +15,7 @@ import { contentSha256, decodeBulletinJws, verifyBulletinJws } from "../signatur
 import { SignatureError } from "../signatures/errors.js";
 import { signReceipt } from "../signatures/receipt.js";
 import type { DecodedJws } from "../signatures/types.js";
+import { acceptedMeta } from "./accepted-meta.js";
 import { resolveRecipients } from "./audience.js";
 import { summariseIndicators } from "./indicators-of.js";
 import { type BulletinPayload, BulletinPayloadSchema } from "./schema.js";
@@ -73,11 +73,7 @@ export async function publishBulletin(
   const record: BulletinRecord = {
     id: payload.id,
     issuer: caller.id,
-    tlp: payload.tlp,
-    category: payload.category,
-    confidence: payload.confidence,
-    issued_at: toUtcInstant(payload.issued_at),
-    valid_until: payload.valid_until == null ? null : toUtcInstant(payload.valid_until),
+    ...acceptedMeta(payload),
     received_at: receivedAt,
     status: "active",
     recipients,

@@ -141,6 +141,11 @@ export class ForbiddenError extends CordonError {
   constructor(detail: string) {
     super("ERR_FORBIDDEN", 403, detail);
   }
+
+  /** A route that needs a role the caller lacks (also what a partner's mirror answers). */
+  static lacking(role: string): ForbiddenError {
+    return new ForbiddenError(`This route needs the ${role} role.`);
+  }
 }
 
 /** Missing and hidden are the same answer, by design. */

@@ -14,7 +14,7 @@ import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { MAX_SUBSCRIPTIONS_PER_ORG } from "../../shared/subscriptions/types.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
 import { countDynamoRequests } from "../helpers/dynamo-requests.js";
-import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { type Receiver, sleep, startReceiver } from "../helpers/receiver.js";
 import { publishLargeBulletins, walkFeed } from "./large-bulletins.js";
 
@@ -28,8 +28,7 @@ const HEAVY = 240_000;
 
 beforeAll(async () => {
   // Requests are counted here: no log writer reading and writing a second after each publish.
-  // Caps and reads are under test here, not the rate limits (tests/abuse/rate-limits.test.ts).
-  t = await startTestHub({ logWriter: false, rateLimits: GENEROUS_RATE_LIMITS });
+  t = await startTestHub({ logWriter: false });
   counter = countDynamoRequests(t.hub.dynamoClient);
   publisher = await t.onboard("publisher", { roles: ["publish", "screen", "subscribe"] });
   reader = await t.onboard("reader", { roles: ["screen", "subscribe"] });

@@ -5,6 +5,7 @@
  * counted — against the real hub.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_RATE_LIMITS } from "../../shared/ratelimits/types.js";
 import { generateSigningKey } from "../../shared/signatures/keys.js";
 import { signRequestToken } from "../../shared/signatures/request-token.js";
 import { bulletinPayload, publish } from "../helpers/bulletins.js";
@@ -15,7 +16,7 @@ import { diffSnapshots, snapshotTable } from "../helpers/table-snapshot.js";
 describe("rate limits", () => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub();
+    t = await startTestHub({ rateLimits: DEFAULT_RATE_LIMITS });
   });
   afterAll(async () => {
     await t.stop();

@@ -35,7 +35,11 @@ export interface TestHub {
   stop(): Promise<void>;
 }
 
-/** Rates far above what a test sends, for tests of something other than the limits. */
+/**
+ * A test hub's rates unless a test names its own: far above what a test sends, so that
+ * how fast a machine runs never decides a test of something else. The limits' own tests
+ * (tests/abuse/rate-limits.test.ts) start with the hub's defaults.
+ */
 export const GENEROUS_RATE_LIMITS: RateLimits = {
   publish: 10_000,
   screen: 10_000,
@@ -48,7 +52,7 @@ export async function startTestHub(
     inMemory?: boolean;
     dataDir?: string;
     sweepIntervalMs?: number;
-    /** The hub's rates by class (DESIGN §15); unnamed classes keep their defaults. */
+    /** The hub's rates by class (DESIGN §15); default GENEROUS_RATE_LIMITS. */
     rateLimits?: Partial<RateLimits>;
     logger?: Logger;
     logWriter?: boolean;
@@ -61,7 +65,7 @@ export async function startTestHub(
     inMemory,
     dynamo: testDynamoSettings(dataDir, !inMemory),
     ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
-    ...(options.rateLimits === undefined ? {} : { rateLimits: options.rateLimits }),
+    rateLimits: options.rateLimits ?? GENEROUS_RATE_LIMITS,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
     ...(options.logWriter === undefined ? {} : { logWriter: options.logWriter }),
   });

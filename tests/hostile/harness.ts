@@ -10,7 +10,7 @@
  */
 import { signRequestToken } from "../../shared/signatures/request-token.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
-import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import { type RawAnswer, type RawRequest, sendRaw } from "../helpers/raw-http.js";
 import {
   contractViolations,
@@ -95,11 +95,9 @@ export class Harness {
   }
 
   static async start(): Promise<Harness> {
-    // Rates out of the way: these probes are about input, and rate limits have a suite
-    // of their own (tests/abuse).
-    const t = await startTestHub({
-      rateLimits: GENEROUS_RATE_LIMITS,
-    });
+    // The test hub's rates are out of the way (tests/helpers/hub.ts): these probes are
+    // about input, and rate limits have a suite of their own (tests/abuse).
+    const t = await startTestHub();
     const publisher = await t.onboard("publisher", {
       type: "forensics",
       roles: ["publish", "screen"],

@@ -14,14 +14,13 @@ import type { LoggedChange } from "../../shared/changes/types.js";
 import { signChangeReceipt } from "../../shared/signatures/receipt.js";
 import { key } from "../../shared/store/dynamo/keys.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
-import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 
 let hub: TestHub;
 let trm: TestOrg;
 
 beforeAll(async () => {
-  // Concurrent publishes by one organisation: the log is under test, not its rate limit.
-  hub = await startTestHub({ rateLimits: GENEROUS_RATE_LIMITS });
+  hub = await startTestHub();
   trm = await hub.onboard("trm", { roles: ["publish", "subscribe", "screen"] });
 });
 afterAll(() => hub.stop());

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FeedTokenRecord } from "../../shared/feed-tokens/types.js";
-import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 
 const TAXII = { accept: "application/taxii+json;version=2.1" };
 const basic = (user: string, password: string) =>
@@ -28,8 +28,7 @@ describe("feed tokens", () => {
   let beta: TestOrg;
 
   beforeAll(async () => {
-    // 200 parallel creates: the cap is under test, not the rate.
-    t = await startTestHub({ rateLimits: GENEROUS_RATE_LIMITS });
+    t = await startTestHub();
     acme = await t.onboard("acme", { roles: ["subscribe"] });
     beta = await t.onboard("beta", { roles: [] });
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BulletinPayload } from "../../shared/bulletins/schema.js";
 import type { StixObject } from "../../shared/interop/stix/types.js";
 import { bulletinPayload, publish, randomEvmAddress } from "../helpers/bulletins.js";
-import { GENEROUS_RATE_LIMITS, startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
+import { startTestHub, type TestHub, type TestOrg } from "../helpers/hub.js";
 import {
   COLLECTION,
   type Envelope,
@@ -58,8 +58,7 @@ describe("TAXII 2.1", () => {
     );
 
   beforeAll(async () => {
-    // OpenCTI-like polling at test speed.
-    t = await startTestHub({ rateLimits: GENEROUS_RATE_LIMITS });
+    t = await startTestHub();
     p1 = await t.onboard("p1", { roles: ["publish"] });
     p2 = await t.onboard("p2", { roles: ["publish"], groups: ["central-banks"] });
     reader = await t.onboard("reader", { roles: ["subscribe"], groups: ["central-banks"] });

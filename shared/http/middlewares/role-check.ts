@@ -20,7 +20,7 @@ export function roleCheck(): ApiMiddleware {
           );
         }
       } else if (!hasRole(caller, route.role)) {
-        throw new ForbiddenError(`This route needs the ${route.role} role.`);
+        throw ForbiddenError.lacking(route.role);
       }
       return undefined;
     },
