@@ -105,26 +105,30 @@ export function registerScreeningCommands(
             throw new InputError(`${file} holds nothing to screen.`);
           }
           const readable = entries.filter((entry) => entry.indicator !== undefined);
+          // The mirror is opened (and says how fresh it is) even for a file with nothing to
+          // screen; the hub is asked only when there is something to screen.
+          const local =
+            options.local === true ? await openLocalScreener(ctx, options.mirror) : undefined;
           let results: ScreenResult[] = [];
-          if (readable.length > 0) {
-            const screener =
-              options.local === true
-                ? await openLocalScreener(ctx, options.mirror)
-                : await ctx.client();
-            const progress = progressBar(ctx, readable.length);
-            try {
-              results = await screener.screen(
-                readable.map((entry) => entry.indicator ?? {}),
-                {
-                  batchSize: options.batchSize,
-                  onProgress: progress.update,
-                  signal: ctx.io.signal,
-                },
-              );
-            } finally {
-              progress.done();
-              if ("close" in screener) screener.close();
+          try {
+            if (readable.length > 0) {
+              const screener = local ?? (await ctx.client());
+              const progress = progressBar(ctx, readable.length);
+              try {
+                results = await screener.screen(
+                  readable.map((entry) => entry.indicator ?? {}),
+                  {
+                    batchSize: options.batchSize,
+                    onProgress: progress.update,
+                    signal: ctx.io.signal,
+                  },
+                );
+              } finally {
+                progress.done();
+              }
             }
+          } finally {
+            local?.close();
           }
           const rows = toRows(entries, results);
           writeScreenOutput(
