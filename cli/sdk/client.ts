@@ -3,7 +3,8 @@
  * the signed {@link Transport}. It builds what partners should not have to — request
  * tokens, bulletin JWS, key proofs — and turns problem+json answers into
  * {@link CordonApiError}s. GET and DELETE are retried on 429/5xx; a POST never is,
- * except publishing, which the bulletin's own id makes idempotent.
+ * except publishing, which the bulletin's own id makes idempotent, and screening,
+ * which changes nothing.
  */
 import { chunk } from "../../shared/async/concurrency.js";
 import { FEED_MAX_LIMIT } from "../../shared/bulletins/feed.js";
@@ -12,14 +13,16 @@ import { invalidScreenResult } from "../../shared/bulletins/wire.js";
 import { checkIndicator } from "../../shared/indicators/indicator.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { signKeyProof } from "../../shared/signatures/key-proof.js";
-import { publicJwkOf } from "../../shared/signatures/keys.js";
-import type { Jwks, SigningKey } from "../../shared/signatures/types.js";
+import { signerPublicJwk } from "../../shared/signatures/keys.js";
+import type { Jwks, Signer } from "../../shared/signatures/types.js";
 import { completeBulletin } from "./bulletin-draft.js";
 import { CordonApiError } from "./errors.js";
+import type { KeyRequest } from "./key-request.js";
 import { apiErrorOf, sleep, Transport, type TransportOptions } from "./transport.js";
 import type {
   AddedKey,
   BulletinDraft,
+  BulletinProof,
   BulletinView,
   CreatedSubscription,
   CreateOrganisationInput,
@@ -28,6 +31,8 @@ import type {
   DeliveryDetail,
   FeedItem,
   FeedPage,
+  FeedToken,
+  IssuedFeedToken,
   Organisation,
   OrgJwks,
   PatchOrganisationInput,
@@ -88,7 +93,7 @@ export interface PageOptions {
 
 export class CordonClient {
   readonly transport: Transport;
-  private readonly signingKey: SigningKey;
+  private readonly signingKey: Signer;
 
   /** Organisation onboarding and changes; needs an organisation with the `admin` role. */
   readonly admin: {
@@ -102,7 +107,12 @@ export class CordonClient {
   /** The calling organisation's own keys. */
   readonly keys: {
     /** Registers `newKey`'s public half, proving possession with a proof signed by it. */
-    add(newKey: SigningKey): Promise<AddedKey>;
+    add(newKey: Signer): Promise<AddedKey>;
+    /**
+     * Registers the key of a key request (someone else's, e.g. an analyst's browser):
+     * the hub checks its proof, which must be under five minutes old.
+     */
+    addRequest(request: KeyRequest): Promise<AddedKey>;
     /** Revokes a key at once; tokens signed with it are refused from now on. */
     revoke(kid: string): Promise<void>;
   };
@@ -129,6 +139,15 @@ export class CordonClient {
     retryDelivery(id: string, webhookId: string): Promise<Delivery>;
   };
 
+  /** Read-only feed tokens for TAXII, MISP and log clients (DESIGN §11). */
+  readonly feedTokens: {
+    /** A new token; its secret `token` is in this answer only. */
+    create(input: { name: string; expires_at?: string }): Promise<IssuedFeedToken>;
+    list(): Promise<FeedToken[]>;
+    /** Revokes a token at once (204). */
+    revoke(id: string): Promise<void>;
+  };
+
   constructor(options: CordonClientOptions) {
     this.transport = new Transport(options);
     this.signingKey = options.key;
@@ -147,9 +166,11 @@ export class CordonClient {
       add: async (newKey) => {
         const proof = await signKeyProof({ iss: t.orgId, key: newKey });
         return t.call<AddedKey>("POST", "/v1/keys", {
-          body: { jwk: publicJwkOf(newKey.privateJwk), proof },
+          body: { jwk: signerPublicJwk(newKey), proof },
         });
       },
+      addRequest: (request) =>
+        t.call<AddedKey>("POST", "/v1/keys", { body: { jwk: request.jwk, proof: request.proof } }),
       revoke: async (kid) => {
         await t.call<undefined>("DELETE", `/v1/keys/${segment(kid)}`);
       },
@@ -175,6 +196,14 @@ export class CordonClient {
         t.call<DeliveryDetail>("GET", `${sub(id)}/deliveries/${segment(webhookId)}`),
       retryDelivery: (id, webhookId) =>
         t.call<Delivery>("POST", `${sub(id)}/deliveries/${segment(webhookId)}/retry`),
+    };
+
+    this.feedTokens = {
+      create: (input) => t.call<IssuedFeedToken>("POST", "/v1/feed-tokens", { body: input }),
+      list: async () => (await t.call<{ items: FeedToken[] }>("GET", "/v1/feed-tokens")).items,
+      revoke: async (id) => {
+        await t.call<undefined>("DELETE", `/v1/feed-tokens/${segment(id)}`);
+      },
     };
   }
 
@@ -299,8 +328,10 @@ export class CordonClient {
     });
     let done = inputs.length - toSend.length;
     for (const indexes of chunk(toSend, batchSize)) {
+      // Screening changes nothing, so a 429 (or 5xx) is tried again after Retry-After.
       const answer = await this.transport.call<{ results: ScreenResult[] }>("POST", "/v1/screen", {
         body: { indicators: indexes.map((index) => inputs[index]) },
+        idempotent: true,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       if (answer.results.length !== indexes.length) {
@@ -316,6 +347,22 @@ export class CordonClient {
     }
     if (toSend.length === 0) options.onProgress?.(done, inputs.length);
     return results;
+  }
+
+  /**
+   * A bulletin's place in the transparency log (DESIGN §14): the latest checkpoint and,
+   * for each of its changes, the inclusion path (null until a checkpoint covers it).
+   * Check it with `verifyCheckpoint` and `verifyInclusion`.
+   */
+  bulletinProof(id: string): Promise<BulletinProof> {
+    return this.transport.call<BulletinProof>("GET", `/v1/bulletins/${segment(id)}/proof`);
+  }
+
+  /** The log's note verifier key (`<name>+<hex>+<base64>`), for `verifyCheckpoint`. */
+  async logKey(): Promise<string> {
+    const response = await this.transport.raw("GET", "/v1/log/key");
+    if (response.status !== 200) throw apiErrorOf(response);
+    return response.text.trim();
   }
 
   /** Tells a bulletin's publisher "we saw this"; anonymous (a pseudonym) unless `disclose`. */

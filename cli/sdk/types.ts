@@ -226,3 +226,34 @@ export type WebhookEvent =
   | BulletinRevokedEvent
   | SightingReportedEvent
   | PingEvent;
+
+// ---------------------------------------------------------------------------------
+// Feed tokens and the transparency log (DESIGN §11, §14)
+
+/** A feed token as `GET /v1/feed-tokens` lists it: never the secret. */
+export interface FeedToken {
+  id: string;
+  name: string;
+  created_at: string;
+  expires_at: string;
+  /** The highest TLP the token ever sees (`amber`). */
+  max_tlp: Tlp;
+  /** When it was revoked, for hubs that list revoked tokens. */
+  revoked_at?: string | null;
+}
+
+/** `POST /v1/feed-tokens` answer: the only time `token` (`cft_<id>_…`) is shown. */
+export type IssuedFeedToken = FeedToken & { token: string };
+
+/** One change of a bulletin and where it sits in the log. */
+export interface ChangeProof extends Change {
+  /** The RFC 9162 inclusion path (base64 hashes), or null before a checkpoint covers it. */
+  inclusion: string[] | null;
+}
+
+/** `GET /v1/bulletins/{id}/proof`: the latest checkpoint and each change's inclusion path. */
+export interface BulletinProof {
+  /** The text of the latest signed checkpoint (a C2SP signed note). */
+  checkpoint: string;
+  changes: ChangeProof[];
+}

@@ -120,6 +120,16 @@ describe("the SDK in a browser", () => {
     expect(() => sdk.parsePrivateJwk(mismatched)).toThrow("does not match d");
   });
 
+  it("makes a non-extractable key and a key request whose proof the hub's code accepts", async () => {
+    // Act
+    const key = await sdk.generateHeldSigningKey();
+    const request = await sdk.createKeyRequest("analyst-org", key);
+    // Assess
+    expect(key.privateKey.extractable).toBe(false);
+    expect(request.jwk).toEqual(key.publicJwk);
+    await expect(sdk.checkKeyRequest(request)).resolves.toBeUndefined();
+  });
+
   it("verifies a bulletin signed on Node", async () => {
     // Prepare
     const { signingKey, publicJwk } = await generateSigningKey("ES256");
