@@ -15,6 +15,7 @@ import { problemResponses } from "../shared/http/middlewares/problem-responses.j
 import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
+import { securityHeaders } from "../shared/http/middlewares/security-headers.js";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { lambdaEntry } from "./runtime.js";
 
@@ -22,6 +23,7 @@ export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpRes
 
 export function createApiHandler(deps: HubDeps): ApiHandler {
   return middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
+    .use(securityHeaders())
     .use(accessLog(deps.logger))
     .use(problemResponses(deps.logger))
     .use(bodyLimit())

@@ -10,6 +10,7 @@ import type { Context } from "aws-lambda";
 import type { ApiHandler } from "../lambdas/api.js";
 import type { HttpEvent } from "../shared/http/event.js";
 import { readBodyUpTo } from "../shared/http/read-body.js";
+import type { StaticSite } from "./console-site.js";
 
 /** API Gateway's own payload limit; the handler enforces the API's smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -18,9 +19,11 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function createApiGatewayServer(
   handler: ApiHandler,
   onError: (error: unknown) => void,
+  site?: StaticSite,
 ): Server {
   return createServer((req, res) => {
-    void serve(handler, req, res).catch((error: unknown) => {
+    const answer = site?.serves(req) ? site.serve(req, res) : serve(handler, req, res);
+    void answer.catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });

@@ -25,6 +25,7 @@ import type { SigningKey } from "../shared/signatures/types.js";
 import { createDynamoStore } from "../shared/store/dynamo/store.js";
 import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
 import { nodeWebhooks } from "../shared/webhooks/sender.js";
+import { consoleSite } from "./console-site.js";
 import {
   ADMIN_ORG_ID,
   adminKeyPath,
@@ -57,6 +58,8 @@ export interface LocalHubOptions {
   logger?: Logger;
   /** How often the sweeper runs (default 5 s; on AWS it runs every minute). */
   sweepIntervalMs?: number;
+  /** The analyst console's build folder, served at /console/ (none when absent). */
+  consoleDir?: string;
 }
 
 export interface LocalHub {
@@ -257,8 +260,10 @@ async function startLocked(
     await Promise.all(sources.map((source) => source.stop()));
   });
 
-  const server = createApiGatewayServer(createApiHandler(deps), (error) =>
-    logger.error("the local API gateway failed a request", { error: String(error) }),
+  const server = createApiGatewayServer(
+    createApiHandler(deps),
+    (error) => logger.error("the local API gateway failed a request", { error: String(error) }),
+    options.consoleDir === undefined ? undefined : consoleSite(options.consoleDir),
   );
   let port: number;
   try {

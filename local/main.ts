@@ -2,7 +2,7 @@
  * `npm start`: runs the hub on http://127.0.0.1:$PORT (default 8080) with its data
  * under $CORDON_DATA_DIR (default ./.cordon), until SIGINT or SIGTERM.
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
 import { LocalHubError } from "./errors.js";
 import { DEFAULT_AUDIENCE, type LocalHub, startLocalHub } from "./hub.js";
@@ -14,6 +14,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const dataDir = resolve(process.env.CORDON_DATA_DIR ?? ".cordon");
 const audience = process.env.CORDON_AUDIENCE ?? DEFAULT_AUDIENCE;
+// Bundled into .cordon-build/ by `npm start`, beside the console's build.
+const consoleDir = resolve(
+  process.env.CORDON_CONSOLE_DIR ?? join(import.meta.dirname, "..", "console", "dist"),
+);
 
 let hub: LocalHub;
 try {
@@ -21,6 +25,7 @@ try {
     dataDir,
     port,
     audience,
+    consoleDir,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {
@@ -40,6 +45,7 @@ else if (hub.adminNotice !== undefined) console.log(hub.adminNotice.text);
 console.log(`Data folder: ${hub.dataDir}   audience: ${audience}`);
 console.log("This local hub accepts http:// and loopback webhook URLs; a deployed hub does not.");
 console.log(`Cordon hub listening on ${hub.url}`);
+console.log(`Analyst console: ${hub.url}/console/`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -10,13 +10,14 @@
 export {
   generateHeldSigningKey,
   generateSigningKey,
+  holdSigningKey,
   jwkThumbprint,
   parsePrivateJwk,
   parsePublicJwk,
   publicJwkOf,
   signerPublicJwk,
 } from "../../shared/signatures/keys.js";
-export type { HeldSigningKey, Signer } from "../../shared/signatures/types.js";
+export type { HeldSigningKey, Signer, SigningAlg } from "../../shared/signatures/types.js";
 export { bulletinErrors, completeBulletin, rfc3339Seconds } from "./bulletin-draft.js";
 export {
   CordonClient,

@@ -358,6 +358,21 @@ export async function generateHeldSigningKey(kind?: "Ed25519" | "ES256"): Promis
   return { kid, alg, publicJwk, privateKey };
 }
 
+/**
+ * The same key as a {@link HeldSigningKey}: its private JWK imported non-extractable,
+ * so a caller can drop the JWK and keep only a key that signs (the console does this
+ * with an imported key file).
+ */
+export async function holdSigningKey(key: SigningKey): Promise<HeldSigningKey> {
+  assertAlgFitsKey(key);
+  const { kid, ...members } = key.privateJwk;
+  const privateKey = await importJwkAsCryptoKey(
+    members as unknown as Record<string, string>,
+    key.alg,
+  );
+  return { kid, alg: key.alg, publicJwk: publicJwkOf(key.privateJwk), privateKey };
+}
+
 // ---------------------------------------------------------------------------------
 // Importing keys into WebCrypto
 

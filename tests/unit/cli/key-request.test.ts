@@ -19,6 +19,7 @@ import { verifyKeyProof } from "../../../shared/signatures/key-proof.js";
 import {
   generateHeldSigningKey,
   generateSigningKey,
+  holdSigningKey,
   signerPublicJwk,
 } from "../../../shared/signatures/keys.js";
 import { signRequestToken, verifyRequestToken } from "../../../shared/signatures/request-token.js";
@@ -60,6 +61,15 @@ describe("keys held in WebCrypto", () => {
       expect(key.publicJwk).not.toHaveProperty("d");
     },
   );
+
+  it("holds a key file's key non-extractable, signing as the file would", async () => {
+    const { signingKey, publicJwk } = await generateSigningKey("ES256");
+    const held = await holdSigningKey(signingKey);
+    expect(held.privateKey.extractable).toBe(false);
+    expect(held.publicJwk).toEqual(publicJwk);
+    const jws = await signBulletin(bulletinPayload("trm"), held);
+    await expect(verifyBulletinJws(decodeBulletinJws(jws), publicJwk)).resolves.toBeUndefined();
+  });
 
   it("prefers Ed25519 and signs bulletins that verify with the public key", async () => {
     const key = await generateHeldSigningKey();
