@@ -58,7 +58,8 @@ export class Transport {
     this.key = options.key;
     this.audience = options.audience ?? "cordon";
     this.retries = options.retries ?? 3;
-    this.fetchFn = options.fetch ?? fetch;
+    // Called as a plain function: a browser's fetch refuses any `this` but the window.
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   /** Sends one request and answers whatever the hub said, errors included. */
@@ -123,7 +124,7 @@ export class Transport {
     const response = await this.fetchFn(this.baseUrl + pathAndQuery, {
       method,
       headers,
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer> | undefined,
       redirect: "manual",
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });

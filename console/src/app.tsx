@@ -15,7 +15,12 @@ import { SightingsPage } from "./pages/sightings.js";
 import { SignInPage } from "./pages/sign-in.js";
 import { SubscriptionsPage } from "./pages/subscriptions.js";
 import { FeedFollower } from "./state/feed.js";
-import { forgetIdentity, loadIdentity, type StoredIdentity, saveIdentity } from "./state/keystore.js";
+import {
+  forgetIdentity,
+  loadIdentity,
+  type StoredIdentity,
+  saveIdentity,
+} from "./state/keystore.js";
 import { href, useRoute } from "./state/route.js";
 import { connect, type Session } from "./state/session.js";
 
@@ -24,7 +29,10 @@ export interface PageProps {
   feed: FeedFollower;
 }
 
-type Start = { state: "loading" } | { state: "signed-out"; identity?: StoredIdentity; error?: unknown } | { state: "signed-in"; session: Session };
+type Start =
+  | { state: "loading" }
+  | { state: "signed-out"; identity?: StoredIdentity; error?: unknown }
+  | { state: "signed-in"; session: Session };
 
 export function App() {
   const [start, setStart] = useState<Start>({ state: "loading" });
@@ -56,7 +64,9 @@ export function App() {
       <SignInPage
         {...(start.identity === undefined ? {} : { pending: start.identity })}
         error={start.error}
-        onSignedIn={async (identity) => setStart({ state: "signed-in", session: await signIn(identity) })}
+        onSignedIn={async (identity) =>
+          setStart({ state: "signed-in", session: await signIn(identity) })
+        }
         onForget={async () => {
           await forgetIdentity();
           setStart({ state: "signed-out" });
@@ -132,10 +142,14 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
 
   return (
     <>
-      <a class="skip-link" href="#main" onClick={(event) => {
-        event.preventDefault();
-        document.getElementById("page-title")?.focus();
-      }}>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById("page-title")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="top">

@@ -1,4 +1,5 @@
 /** The analyst console's entry: renders the app into the page's one element. */
+import "./csp-safe-zod.js";
 import { render } from "preact";
 import { App } from "./app.js";
 import "./styles.css";

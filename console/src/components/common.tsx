@@ -94,7 +94,11 @@ export function Time({ at }: { at: string | null | undefined }) {
   const date = new Date(at);
   const text = Number.isNaN(date.getTime())
     ? at
-    : date.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z").replace(/Z$/, " UTC");
+    : date
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z")
+        .replace(/Z$/, " UTC");
   return <time dateTime={at}>{text}</time>;
 }
 

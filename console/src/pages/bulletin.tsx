@@ -122,7 +122,12 @@ export function BulletinPage({ session, feed, id, query }: Props) {
           named recipients only. Its content is shown only when you ask for it, is kept in this
           page's memory alone, and is gone when you leave the page.
         </p>
-        <button type="button" class="primary" onClick={() => void reveal()} data-testid="reveal-red">
+        <button
+          type="button"
+          class="primary"
+          onClick={() => void reveal()}
+          data-testid="reveal-red"
+        >
           Show the TLP:RED content
         </button>
       </section>
@@ -144,7 +149,11 @@ function BulletinContent({
   view,
   preselect,
   onChanged,
-}: PageProps & { view: BulletinView; preselect?: string; onChanged: (view: BulletinView) => void }) {
+}: PageProps & {
+  view: BulletinView;
+  preselect?: string;
+  onChanged: (view: BulletinView) => void;
+}) {
   const [verified, setVerified] = useState<VerifiedBulletin>();
   const [verifyError, setVerifyError] = useState<unknown>();
   const client = session.client;
@@ -154,8 +163,14 @@ function BulletinContent({
     setVerifyError(undefined);
     void (async () => {
       try {
-        const [hubJwks, publisherJwks] = await Promise.all([client.hubJwks(), client.orgJwks(view.issuer)]);
-        const result = await verifyBulletin(view.jws, publisherJwks, { receipt: view.receipt, hubJwks });
+        const [hubJwks, publisherJwks] = await Promise.all([
+          client.hubJwks(),
+          client.orgJwks(view.issuer),
+        ]);
+        const result = await verifyBulletin(view.jws, publisherJwks, {
+          receipt: view.receipt,
+          hubJwks,
+        });
         if (result.contentSha256 !== view.content_sha256) {
           throw new Error("the hub's content hash is not the signed payload's");
         }
@@ -205,7 +220,9 @@ function BulletinContent({
           <Time at={payload.valid_until} />
         </dd>
         <dt>Audience</dt>
-        <dd>{payload.audience?.length ? payload.audience.join(", ") : "everyone who may see this TLP"}</dd>
+        <dd>
+          {payload.audience?.length ? payload.audience.join(", ") : "everyone who may see this TLP"}
+        </dd>
         {payload.supersedes ? (
           <>
             <dt>Supersedes</dt>
@@ -246,9 +263,19 @@ function BulletinContent({
               {payload.indicators.map((indicator, index) => (
                 <tr key={index}>
                   <td>{indicator.type.replace("_", " ")}</td>
-                  <td>{"chain" in indicator ? indicator.chain : "platform" in indicator ? indicator.platform : "telegram"}</td>
+                  <td>
+                    {"chain" in indicator
+                      ? indicator.chain
+                      : "platform" in indicator
+                        ? indicator.platform
+                        : "telegram"}
+                  </td>
                   <td class="mono">{valueOf(indicator)}</td>
-                  <td>{indicator.type === "crypto_address" ? [indicator.asset, indicator.role].filter(Boolean).join(", ") : ""}</td>
+                  <td>
+                    {indicator.type === "crypto_address"
+                      ? [indicator.asset, indicator.role].filter(Boolean).join(", ")
+                      : ""}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -259,13 +286,22 @@ function BulletinContent({
       {mine ? (
         <PublisherActions session={session} view={view} onChanged={onChanged} />
       ) : (
-        <SightingForm session={session} view={view} indicators={payload.indicators} preselect={preselect} />
+        <SightingForm
+          session={session}
+          view={view}
+          indicators={payload.indicators}
+          preselect={preselect}
+        />
       )}
 
       <details>
         <summary>The signed bulletin (JWS) and the hub's receipt</summary>
-        <pre class="json wrap" tabIndex={0} aria-label="Bulletin JWS">{view.jws}</pre>
-        <pre class="json wrap" tabIndex={0} aria-label="Hub receipt">{view.receipt}</pre>
+        <pre class="json wrap" tabIndex={0} aria-label="Bulletin JWS">
+          {view.jws}
+        </pre>
+        <pre class="json wrap" tabIndex={0} aria-label="Hub receipt">
+          {view.receipt}
+        </pre>
       </details>
     </article>
   );
@@ -291,19 +327,45 @@ function SignatureMarks({ verified, error }: { verified?: VerifiedBulletin; erro
     );
   }
   if (verified === undefined) {
-    return <Mark state="pending" label="Publisher's signature" testId="mark-signature">checking…</Mark>;
+    return (
+      <Mark state="pending" label="Publisher's signature" testId="mark-signature">
+        checking…
+      </Mark>
+    );
   }
   const revoked = verified.keyStatus === "revoked";
-  const signatureState: MarkState = revoked && verified.receivedBeforeRevocation !== true ? "bad" : revoked ? "warn" : "ok";
+  const signatureState: MarkState =
+    revoked && verified.receivedBeforeRevocation !== true ? "bad" : revoked ? "warn" : "ok";
   return (
     <>
       <Mark state={signatureState} label="Publisher's signature" testId="mark-signature">
-        signed by {verified.payload.issuer} with key <code>{verified.kid}</code> ({verified.keyStatus}
-        {verified.keyRevokedAt ? <>, revoked <Time at={verified.keyRevokedAt} /></> : null})
-        {revoked ? (verified.receivedBeforeRevocation ? "; the hub received it before the revocation" : "; received after the revocation: do not trust") : null}
+        signed by {verified.payload.issuer} with key <code>{verified.kid}</code> (
+        {verified.keyStatus}
+        {verified.keyRevokedAt ? (
+          <>
+            , revoked <Time at={verified.keyRevokedAt} />
+          </>
+        ) : null}
+        )
+        {revoked
+          ? verified.receivedBeforeRevocation
+            ? "; the hub received it before the revocation"
+            : "; received after the revocation: do not trust"
+          : null}
       </Mark>
-      <Mark state={verified.receipt === undefined ? "bad" : "ok"} label="Hub receipt" testId="mark-receipt">
-        {verified.receipt === undefined ? "missing" : <>received <Time at={verified.receipt.received_at} />, content SHA-256 {verified.contentSha256.slice(0, 16)}…</>}
+      <Mark
+        state={verified.receipt === undefined ? "bad" : "ok"}
+        label="Hub receipt"
+        testId="mark-receipt"
+      >
+        {verified.receipt === undefined ? (
+          "missing"
+        ) : (
+          <>
+            received <Time at={verified.receipt.received_at} />, content SHA-256{" "}
+            {verified.contentSha256.slice(0, 16)}…
+          </>
+        )}
       </Mark>
     </>
   );
@@ -320,11 +382,19 @@ function LogMark({ session, view }: { session: PageProps["session"]; view: Bulle
   useEffect(() => {
     void (async () => {
       try {
-        const [proof, key] = await Promise.all([session.client.bulletinProof(view.id), session.client.logKey()]);
+        const [proof, key] = await Promise.all([
+          session.client.bulletinProof(view.id),
+          session.client.logKey(),
+        ]);
         const checkpoint = await verifyCheckpoint(proof.checkpoint, key);
         const changes = proof.changes.map((change) => {
           if (change.inclusion === null) return { change, included: false };
-          verifyInclusion({ receipt: change.receipt, index: change.seq, proof: change.inclusion, checkpoint });
+          verifyInclusion({
+            receipt: change.receipt,
+            index: change.seq,
+            proof: change.inclusion,
+            checkpoint,
+          });
           return { change, included: true };
         });
         setLog({ state: "done", size: checkpoint.size, changes });
@@ -333,20 +403,41 @@ function LogMark({ session, view }: { session: PageProps["session"]; view: Bulle
       }
     })();
   }, [view.id, view.status]);
-  if (log.state === "pending") return <Mark state="pending" label="Transparency log" testId="mark-log">checking…</Mark>;
+  if (log.state === "pending")
+    return (
+      <Mark state="pending" label="Transparency log" testId="mark-log">
+        checking…
+      </Mark>
+    );
   if (log.state === "unavailable") {
-    return <Mark state="unavailable" label="Transparency log" testId="mark-log">not available on this hub</Mark>;
+    return (
+      <Mark state="unavailable" label="Transparency log" testId="mark-log">
+        not available on this hub
+      </Mark>
+    );
   }
   if (log.state === "bad") {
-    return <Mark state="bad" label="Transparency log" testId="mark-log">{describeError(log.error)}</Mark>;
+    return (
+      <Mark state="bad" label="Transparency log" testId="mark-log">
+        {describeError(log.error)}
+      </Mark>
+    );
   }
   const waiting = log.changes.filter((entry) => !entry.included);
   return (
-    <Mark state={waiting.length === 0 ? "ok" : "pending"} label="Transparency log" testId="mark-log">
+    <Mark
+      state={waiting.length === 0 ? "ok" : "pending"}
+      label="Transparency log"
+      testId="mark-log"
+    >
       {log.changes.map((entry) => (
         <span key={entry.change.seq} class="log-change">
-          {entry.change.kind} (change #{entry.change.seq}, <Time at={entry.change.at} />):{" "}
-          {entry.included ? `included in the checkpoint of size ${log.size}` : "not yet in a checkpoint"}.{" "}
+          {entry.change.kind} (change #{entry.change.seq}, <Time at={entry.change.at} />
+          ):{" "}
+          {entry.included
+            ? `included in the checkpoint of size ${log.size}`
+            : "not yet in a checkpoint"}
+          .{" "}
         </span>
       ))}
     </Mark>
@@ -369,7 +460,9 @@ function PublisherActions({
   const [sightingsError, setSightingsError] = useState<unknown>();
 
   useEffect(() => {
-    session.client.listSightings(view.id, { limit: 100 }).then((page) => setSightings(page.items), setSightingsError);
+    session.client
+      .listSightings(view.id, { limit: 100 })
+      .then((page) => setSightings(page.items), setSightingsError);
   }, [view.id]);
 
   return (
@@ -403,7 +496,12 @@ function PublisherActions({
             }}
           >
             <label for="revoke-reason">Reason for revoking</label>
-            <input id="revoke-reason" value={reason} required onInput={(e) => setReason(e.currentTarget.value)} />
+            <input
+              id="revoke-reason"
+              value={reason}
+              required
+              onInput={(e) => setReason(e.currentTarget.value)}
+            />
             <ErrorNote error={error} />
             <button type="submit" class="danger" disabled={busy || reason.trim() === ""}>
               Revoke this bulletin
@@ -430,7 +528,9 @@ export function SightingsTable({ sightings }: { sightings: Sighting[] }) {
         <tbody>
           {sightings.map((sighting) => (
             <tr key={sighting.id}>
-              <td><Time at={sighting.reported_at} /></td>
+              <td>
+                <Time at={sighting.reported_at} />
+              </td>
               <td>{sighting.reporter}</td>
               <td class="mono">{sighting.indicator}</td>
               <td>{sighting.note ?? ""}</td>
@@ -470,7 +570,10 @@ function SightingForm({
   return (
     <section aria-labelledby="sighting-title">
       <h2 id="sighting-title">Report a sighting</h2>
-      <p>Tell the publisher you saw one of these indicators. You stay anonymous (a pseudonym) unless you choose to say who you are.</p>
+      <p>
+        Tell the publisher you saw one of these indicators. You stay anonymous (a pseudonym) unless
+        you choose to say who you are.
+      </p>
       <form
         onSubmit={(event) => {
           event.preventDefault();
@@ -478,12 +581,21 @@ function SightingForm({
           const indicator = indicators[choice];
           if (indicator === undefined) return;
           session.client
-            .reportSighting({ bulletin_id: view.id, indicator, ...(note.trim() === "" ? {} : { note: note.trim() }), disclose })
+            .reportSighting({
+              bulletin_id: view.id,
+              indicator,
+              ...(note.trim() === "" ? {} : { note: note.trim() }),
+              disclose,
+            })
             .then(setReported, setError);
         }}
       >
         <label for="sighting-indicator">Indicator</label>
-        <select id="sighting-indicator" value={String(choice)} onChange={(e) => setChoice(Number(e.currentTarget.value))}>
+        <select
+          id="sighting-indicator"
+          value={String(choice)}
+          onChange={(e) => setChoice(Number(e.currentTarget.value))}
+        >
           {normalised.map((text, index) => (
             <option key={text} value={String(index)}>
               {text}
@@ -491,9 +603,19 @@ function SightingForm({
           ))}
         </select>
         <label for="sighting-note">Note for the publisher (optional)</label>
-        <textarea id="sighting-note" value={note} maxLength={1000} onInput={(e) => setNote(e.currentTarget.value)} />
+        <textarea
+          id="sighting-note"
+          value={note}
+          maxLength={1000}
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
         <div class="check">
-          <input id="sighting-disclose" type="checkbox" checked={disclose} onChange={(e) => setDisclose(e.currentTarget.checked)} />
+          <input
+            id="sighting-disclose"
+            type="checkbox"
+            checked={disclose}
+            onChange={(e) => setDisclose(e.currentTarget.checked)}
+          />
           <label for="sighting-disclose">Tell the publisher it was {session.me.id}</label>
         </div>
         <ErrorNote error={error} />
@@ -505,7 +627,13 @@ function SightingForm({
         )}
       </form>
       <p>
-        <a href={href("feed")} onClick={(event) => { event.preventDefault(); navigate("feed"); }}>
+        <a
+          href={href("feed")}
+          onClick={(event) => {
+            event.preventDefault();
+            navigate("feed");
+          }}
+        >
           Back to the feed
         </a>
       </p>

@@ -44,7 +44,9 @@ function matches(item: FeedItem, filters: Filters): boolean {
   if (filters.category !== "" && item.bulletin.category !== filters.category) return false;
   if (
     filters.chain !== "" &&
-    !item.bulletin.indicators.some((indicator) => "chain" in indicator && indicator.chain === filters.chain)
+    !item.bulletin.indicators.some(
+      (indicator) => "chain" in indicator && indicator.chain === filters.chain,
+    )
   ) {
     return false;
   }
@@ -78,7 +80,10 @@ export function FeedPage({ feed }: PageProps) {
 
   // Marks for the console's own figures (time to first render of the feed).
   useEffect(() => {
-    if (snapshot.items.length > 0 && performance.getEntriesByName("cordon:feed-first-rows").length === 0) {
+    if (
+      snapshot.items.length > 0 &&
+      performance.getEntriesByName("cordon:feed-first-rows").length === 0
+    ) {
       performance.mark("cordon:feed-first-rows", { detail: snapshot.items.length });
     }
     if (snapshot.caughtUp && performance.getEntriesByName("cordon:feed-caught-up").length === 0) {
@@ -96,12 +101,46 @@ export function FeedPage({ feed }: PageProps) {
       <p class="visually-hidden" aria-live="polite" data-testid="feed-announcement">
         {announcement}
       </p>
-      <form class="filters" aria-label="Filter the feed" onSubmit={(event) => event.preventDefault()}>
-        <Select id="filter-category" label="Category" value={filters.category} options={CATEGORIES} onChange={set("category")} />
-        <Select id="filter-chain" label="Chain" value={filters.chain} options={CHAINS} onChange={set("chain")} />
-        <Select id="filter-tlp" label="TLP" value={filters.tlp} options={TLPS} onChange={set("tlp")} />
-        <Select id="filter-issuer" label="Issuer" value={filters.issuer} options={issuers} onChange={set("issuer")} />
-        <Select id="filter-status" label="Status" value={filters.status} options={STATUSES} onChange={set("status")} />
+      <form
+        class="filters"
+        aria-label="Filter the feed"
+        onSubmit={(event) => event.preventDefault()}
+      >
+        <Select
+          id="filter-category"
+          label="Category"
+          value={filters.category}
+          options={CATEGORIES}
+          onChange={set("category")}
+        />
+        <Select
+          id="filter-chain"
+          label="Chain"
+          value={filters.chain}
+          options={CHAINS}
+          onChange={set("chain")}
+        />
+        <Select
+          id="filter-tlp"
+          label="TLP"
+          value={filters.tlp}
+          options={TLPS}
+          onChange={set("tlp")}
+        />
+        <Select
+          id="filter-issuer"
+          label="Issuer"
+          value={filters.issuer}
+          options={issuers}
+          onChange={set("issuer")}
+        />
+        <Select
+          id="filter-status"
+          label="Status"
+          value={filters.status}
+          options={STATUSES}
+          onChange={set("status")}
+        />
         <button type="button" onClick={() => setFilters(NO_FILTERS)}>
           Clear filters
         </button>
@@ -145,7 +184,8 @@ function FeedRow({ item }: { item: FeedItem }) {
   return (
     <li class="feed-item" data-id={item.id} data-testid="feed-item">
       <p class="feed-head">
-        <TlpBadge tlp={payload.tlp} /> <span class="category">{payload.category.replace("_", " ")}</span>{" "}
+        <TlpBadge tlp={payload.tlp} />{" "}
+        <span class="category">{payload.category.replace("_", " ")}</span>{" "}
         <span class={`status status-${item.status}`}>{item.status}</span>
       </p>
       <p class="feed-title">

@@ -6,9 +6,19 @@
  */
 import { useMemo, useState } from "preact/hooks";
 import { ulid } from "ulid";
-import { type BulletinPayload, completeBulletin, InputError, rfc3339Seconds } from "../../../cli/sdk/index.js";
 import { parseLine } from "../../../cli/screen-input.js";
-import { AudienceEntrySchema, CATEGORIES, TLPS, type Tlp } from "../../../shared/bulletins/schema.js";
+import {
+  type BulletinPayload,
+  completeBulletin,
+  InputError,
+  rfc3339Seconds,
+} from "../../../cli/sdk/index.js";
+import {
+  AudienceEntrySchema,
+  CATEGORIES,
+  TLPS,
+  type Tlp,
+} from "../../../shared/bulletins/schema.js";
 import { checkIndicator } from "../../../shared/indicators/indicator.js";
 import { CHAINS } from "../../../shared/indicators/types.js";
 import type { PageProps } from "../app.js";
@@ -118,7 +128,12 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
     indicators: rows.map(indicatorOf),
     ...(references.trim() === ""
       ? {}
-      : { references: references.split(",").map((part) => part.trim()).filter(Boolean) }),
+      : {
+          references: references
+            .split(",")
+            .map((part) => part.trim())
+            .filter(Boolean),
+        }),
   };
   const preview = useMemo((): { payload?: BulletinPayload; problems: string[] } => {
     try {
@@ -131,7 +146,9 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
       };
     } catch (caught) {
       if (caught instanceof InputError) {
-        return { problems: caught.errors.map((field) => `${field.pointer || "/"}: ${field.message}`) };
+        return {
+          problems: caught.errors.map((field) => `${field.pointer || "/"}: ${field.message}`),
+        };
       }
       return { problems: [String(caught)] };
     }
@@ -155,7 +172,9 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
     setPaste("");
     setPasteNote(
       `Added ${added.length} indicator${added.length === 1 ? "" : "s"}` +
-        (unread.length === 0 ? "." : `; could not read ${unread.length}: ${unread.slice(0, 3).join(", ")}`),
+        (unread.length === 0
+          ? "."
+          : `; could not read ${unread.length}: ${unread.slice(0, 3).join(", ")}`),
     );
   };
 
@@ -176,16 +195,33 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
         }}
       >
         {supersedes === "" ? null : (
-          <p class="note">This bulletin supersedes {supersedes}: publishing it marks that one superseded.</p>
+          <p class="note">
+            This bulletin supersedes {supersedes}: publishing it marks that one superseded.
+          </p>
         )}
         <label for="publish-title">Title</label>
-        <input id="publish-title" value={title} required maxLength={200} onInput={(e) => setTitle(e.currentTarget.value)} />
+        <input
+          id="publish-title"
+          value={title}
+          required
+          maxLength={200}
+          onInput={(e) => setTitle(e.currentTarget.value)}
+        />
         <label for="publish-summary">Summary</label>
-        <textarea id="publish-summary" value={summary} required onInput={(e) => setSummary(e.currentTarget.value)} />
+        <textarea
+          id="publish-summary"
+          value={summary}
+          required
+          onInput={(e) => setSummary(e.currentTarget.value)}
+        />
         <div class="row">
           <div class="field">
             <label for="publish-category">Category</label>
-            <select id="publish-category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+            <select
+              id="publish-category"
+              value={category}
+              onChange={(e) => setCategory(e.currentTarget.value)}
+            >
               {CATEGORIES.map((c) => (
                 <option key={c} value={c}>
                   {c.replace("_", " ")}
@@ -195,11 +231,23 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
           </div>
           <div class="field">
             <label for="publish-confidence">Confidence (0–100)</label>
-            <input id="publish-confidence" type="number" min={0} max={100} value={confidence} onInput={(e) => setConfidence(e.currentTarget.value)} />
+            <input
+              id="publish-confidence"
+              type="number"
+              min={0}
+              max={100}
+              value={confidence}
+              onInput={(e) => setConfidence(e.currentTarget.value)}
+            />
           </div>
           <div class="field">
             <label for="publish-valid-until">Valid until (optional)</label>
-            <input id="publish-valid-until" type="date" value={validUntil} onInput={(e) => setValidUntil(e.currentTarget.value)} />
+            <input
+              id="publish-valid-until"
+              type="date"
+              value={validUntil}
+              onInput={(e) => setValidUntil(e.currentTarget.value)}
+            />
           </div>
         </div>
 
@@ -223,12 +271,18 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
         </fieldset>
 
         <fieldset>
-          <legend>Audience {tlp === "clear" || tlp === "green" ? "(optional)" : "(required for this TLP)"}</legend>
+          <legend>
+            Audience {tlp === "clear" || tlp === "green" ? "(optional)" : "(required for this TLP)"}
+          </legend>
           <ul class="chips" aria-label="Audience">
             {audience.map((entry) => (
               <li key={entry}>
                 {entry}{" "}
-                <button type="button" aria-label={`Remove ${entry}`} onClick={() => setAudience(audience.filter((a) => a !== entry))}>
+                <button
+                  type="button"
+                  aria-label={`Remove ${entry}`}
+                  onClick={() => setAudience(audience.filter((a) => a !== entry))}
+                >
                   ×
                 </button>
               </li>
@@ -259,8 +313,12 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
               <option key={s} value={s} />
             ))}
           </datalist>
-          <p id="publish-audience-hint" class={audienceProblem === undefined ? "hint" : "hint error"}>
-            {audienceProblem ?? "An organisation id, or group:<name> for every member of a group. Enter adds it."}
+          <p
+            id="publish-audience-hint"
+            class={audienceProblem === undefined ? "hint" : "hint error"}
+          >
+            {audienceProblem ??
+              "An organisation id, or group:<name> for every member of a group. Enter adds it."}
           </p>
         </fieldset>
 
@@ -272,7 +330,9 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
               row={row}
               index={index}
               onChange={(change) => update(row.key, change)}
-              onRemove={rows.length > 1 ? () => setRows(rows.filter((r) => r.key !== row.key)) : undefined}
+              onRemove={
+                rows.length > 1 ? () => setRows(rows.filter((r) => r.key !== row.key)) : undefined
+              }
             />
           ))}
           <button type="button" onClick={() => setRows([...rows, emptyRow()])}>
@@ -280,10 +340,22 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
           </button>
           <details>
             <summary>Paste many addresses</summary>
-            <label for="publish-paste">One per line: chain:address, tron,T…, telegram:name, or a bare address of the chain below</label>
-            <textarea id="publish-paste" rows={6} value={paste} onInput={(e) => setPaste(e.currentTarget.value)} />
+            <label for="publish-paste">
+              One per line: chain:address, tron,T…, telegram:name, or a bare address of the chain
+              below
+            </label>
+            <textarea
+              id="publish-paste"
+              rows={6}
+              value={paste}
+              onInput={(e) => setPaste(e.currentTarget.value)}
+            />
             <label for="publish-paste-chain">Chain of bare addresses</label>
-            <select id="publish-paste-chain" value={pasteChain} onChange={(e) => setPasteChain(e.currentTarget.value)}>
+            <select
+              id="publish-paste-chain"
+              value={pasteChain}
+              onChange={(e) => setPasteChain(e.currentTarget.value)}
+            >
               {CHAINS.map((c) => (
                 <option key={c} value={c}>
                   {c}
@@ -298,7 +370,11 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
         </fieldset>
 
         <label for="publish-references">References (optional, comma-separated)</label>
-        <input id="publish-references" value={references} onInput={(e) => setReferences(e.currentTarget.value)} />
+        <input
+          id="publish-references"
+          value={references}
+          onInput={(e) => setReferences(e.currentTarget.value)}
+        />
 
         <section aria-labelledby="preview-title" class="preview">
           <h2 id="preview-title">Preview of the signed payload</h2>
@@ -309,7 +385,12 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
               ))}
             </ul>
           ) : (
-            <pre class="json" tabIndex={0} aria-label="Payload to sign" data-testid="publish-preview">
+            <pre
+              class="json"
+              tabIndex={0}
+              aria-label="Payload to sign"
+              data-testid="publish-preview"
+            >
               {JSON.stringify(preview.payload, null, 2)}
             </pre>
           )}
@@ -341,7 +422,11 @@ function IndicatorEditor({
     <div class="indicator-row" data-testid="indicator-row">
       <div class="field">
         <label for={`${base}-type`}>Indicator {n} type</label>
-        <select id={`${base}-type`} value={row.type} onChange={(e) => onChange({ type: e.currentTarget.value as IndicatorType })}>
+        <select
+          id={`${base}-type`}
+          value={row.type}
+          onChange={(e) => onChange({ type: e.currentTarget.value as IndicatorType })}
+        >
           {Object.entries(TYPE_LABELS).map(([value, label]) => (
             <option key={value} value={value}>
               {label}
@@ -352,7 +437,11 @@ function IndicatorEditor({
       {row.type === "crypto_address" || row.type === "tx_hash" ? (
         <div class="field">
           <label for={`${base}-chain`}>Indicator {n} chain</label>
-          <select id={`${base}-chain`} value={row.chain} onChange={(e) => onChange({ chain: e.currentTarget.value })}>
+          <select
+            id={`${base}-chain`}
+            value={row.chain}
+            onChange={(e) => onChange({ chain: e.currentTarget.value })}
+          >
             {CHAINS.map((c) => (
               <option key={c} value={c}>
                 {c}
@@ -364,7 +453,11 @@ function IndicatorEditor({
       {row.type === "channel" ? (
         <div class="field">
           <label for={`${base}-platform`}>Indicator {n} platform</label>
-          <select id={`${base}-platform`} value={row.platform} onChange={(e) => onChange({ platform: e.currentTarget.value })}>
+          <select
+            id={`${base}-platform`}
+            value={row.platform}
+            onChange={(e) => onChange({ platform: e.currentTarget.value })}
+          >
             {PLATFORMS.map((p) => (
               <option key={p} value={p}>
                 {p}
@@ -374,7 +467,10 @@ function IndicatorEditor({
         </div>
       ) : null}
       <div class="field grow">
-        <label for={`${base}-value`}>Indicator {n} {row.type === "crypto_address" ? "address" : row.type === "tx_hash" ? "hash" : "value"}</label>
+        <label for={`${base}-value`}>
+          Indicator {n}{" "}
+          {row.type === "crypto_address" ? "address" : row.type === "tx_hash" ? "hash" : "value"}
+        </label>
         <input
           id={`${base}-value`}
           class="mono"
@@ -385,24 +481,46 @@ function IndicatorEditor({
           aria-describedby={`${base}-check`}
           onInput={(e) => onChange({ value: e.currentTarget.value })}
         />
-        <p id={`${base}-check`} class={check?.ok === false ? "hint error" : "hint"} data-testid="indicator-check" aria-live="polite">
-          {check === undefined ? "" : check.ok ? `✓ ${check.normalised}` : `✗ ${check.error.message}`}
+        <p
+          id={`${base}-check`}
+          class={check?.ok === false ? "hint error" : "hint"}
+          data-testid="indicator-check"
+          aria-live="polite"
+        >
+          {check === undefined
+            ? ""
+            : check.ok
+              ? `✓ ${check.normalised}`
+              : `✗ ${check.error.message}`}
         </p>
       </div>
       {row.type === "crypto_address" ? (
         <>
           <div class="field small">
             <label for={`${base}-asset`}>Asset</label>
-            <input id={`${base}-asset`} value={row.asset} onInput={(e) => onChange({ asset: e.currentTarget.value })} />
+            <input
+              id={`${base}-asset`}
+              value={row.asset}
+              onInput={(e) => onChange({ asset: e.currentTarget.value })}
+            />
           </div>
           <div class="field small">
             <label for={`${base}-role`}>Role</label>
-            <input id={`${base}-role`} value={row.role} onInput={(e) => onChange({ role: e.currentTarget.value })} />
+            <input
+              id={`${base}-role`}
+              value={row.role}
+              onInput={(e) => onChange({ role: e.currentTarget.value })}
+            />
           </div>
         </>
       ) : null}
       {onRemove === undefined ? null : (
-        <button type="button" class="remove" onClick={onRemove} aria-label={`Remove indicator ${n}`}>
+        <button
+          type="button"
+          class="remove"
+          onClick={onRemove}
+          aria-label={`Remove indicator ${n}`}
+        >
           Remove
         </button>
       )}

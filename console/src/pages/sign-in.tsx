@@ -14,12 +14,7 @@ import {
   parsePrivateJwk,
 } from "../../../cli/sdk/index.js";
 import { downloadText, ErrorNote, PageTitle } from "../components/common.js";
-import {
-  forgetIdentity,
-  type StoredIdentity,
-  saveIdentity,
-  signerOf,
-} from "../state/keystore.js";
+import { forgetIdentity, type StoredIdentity, saveIdentity, signerOf } from "../state/keystore.js";
 import { audienceCandidates } from "../state/session.js";
 
 const ORG_ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -52,8 +47,8 @@ export function SignInPage({ pending, error, onSignedIn, onForget }: Props) {
     <main id="main" class="sign-in">
       <PageTitle>Sign in to Cordon</PageTitle>
       <p class="lede">
-        The console signs every request in this browser with your organisation's key. The key
-        never leaves this browser: there is no password and no cookie.
+        The console signs every request in this browser with your organisation's key. The key never
+        leaves this browser: there is no password and no cookie.
       </p>
       <ErrorNote error={problem} />
       {identity?.origin === "generated" ? (
@@ -70,7 +65,11 @@ export function SignInPage({ pending, error, onSignedIn, onForget }: Props) {
         />
       ) : (
         <div class="columns">
-          <GenerateKey busy={busy} onMade={(made) => attempt(async () => setIdentity(made))} run={attempt} />
+          <GenerateKey
+            busy={busy}
+            onMade={(made) => attempt(async () => setIdentity(made))}
+            run={attempt}
+          />
           <ImportKey run={attempt} busy={busy} onSignedIn={onSignedIn} />
         </div>
       )}
@@ -93,8 +92,8 @@ function GenerateKey({
     <section aria-labelledby="generate-title" class="card">
       <h2 id="generate-title">New here: create a key in this browser</h2>
       <p>
-        The browser makes a key pair (Ed25519 where it can, else P-256). Its private half cannot
-        be copied out, not even by this page. You then send a <em>key request</em> to be registered.
+        The browser makes a key pair (Ed25519 where it can, else P-256). Its private half cannot be
+        copied out, not even by this page. You then send a <em>key request</em> to be registered.
       </p>
       <form
         onSubmit={(event) => {

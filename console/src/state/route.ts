@@ -15,7 +15,10 @@ export function currentRoute(hash: string = location.hash): Route {
   const queryAt = text.indexOf("?");
   const path = queryAt === -1 ? text : text.slice(0, queryAt);
   const query = new URLSearchParams(queryAt === -1 ? "" : text.slice(queryAt + 1));
-  const segments = path.split("/").filter((part) => part !== "").map(decodeURIComponent);
+  const segments = path
+    .split("/")
+    .filter((part) => part !== "")
+    .map(decodeURIComponent);
   return { segments: segments.length === 0 ? ["feed"] : segments, query };
 }
 

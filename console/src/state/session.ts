@@ -76,7 +76,8 @@ export function describeError(error: unknown): string {
       const offset = error.clockOffsetSeconds;
       return `This computer's clock is off by ${offset ?? "?"} s from the hub's: set the clock and try again.`;
     }
-    if (error.status === 429) return "The hub is limiting requests; it was tried again and still refused. Wait a moment.";
+    if (error.status === 429)
+      return "The hub is limiting requests; it was tried again and still refused. Wait a moment.";
     if (error.status === 403) return "Your organisation does not have the role this needs.";
     const fields = error.errors.map((field) => `${field.pointer || "/"}: ${field.message}`);
     const base = error.detail ?? error.title ?? `HTTP ${error.status}`;
