@@ -3,6 +3,7 @@
  * the pages of DESIGN §16 behind one navigation. Moving to a page puts focus on its
  * heading, so keyboard and screen-reader users land where the page begins.
  */
+import type { JSX } from "preact";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { ErrorNote } from "./components/common.js";
 import { AdminPage } from "./pages/admin.js";
@@ -113,7 +114,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
   }, [route.segments.join("/")]);
 
   const props: PageProps = { session, feed };
-  let content;
+  let content: JSX.Element;
   switch (page) {
     case "bulletins":
       content = <BulletinPage {...props} id={route.segments[1] ?? ""} query={route.query} />;
@@ -142,16 +143,13 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => Pr
 
   return (
     <>
-      <a
+      <button
+        type="button"
         class="skip-link"
-        href="#main"
-        onClick={(event) => {
-          event.preventDefault();
-          document.getElementById("page-title")?.focus();
-        }}
+        onClick={() => document.getElementById("page-title")?.focus()}
       >
         Skip to content
-      </a>
+      </button>
       <header class="top">
         <p class="brand">Cordon</p>
         <nav aria-label="Pages">

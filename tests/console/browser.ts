@@ -159,22 +159,36 @@ export async function tabTo(page: Page, selector: string, limit = 80): Promise<v
   throw new Error(`Tab never reached ${selector}`);
 }
 
-/** The real `cordon` executable, as the hub operator or a key holder runs it. */
+/**
+ * The real `cordon` executable, as the hub operator or a key holder runs it. Exit code
+ * 1 ("something hit") is an answer, not a failure; any other non-zero code throws.
+ */
 export async function cordonCli(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
-): Promise<{ stdout: string; stderr: string; ms: number }> {
+): Promise<{ stdout: string; stderr: string; code: number; ms: number }> {
   const started = performance.now();
-  const { stdout, stderr } = await run(
-    process.execPath,
-    [join(process.cwd(), "cli", "bin.js"), ...args],
-    {
-      cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  );
-  return { stdout, stderr, ms: performance.now() - started };
+  try {
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [join(process.cwd(), "cli", "bin.js"), ...args],
+      {
+        cwd: options.cwd,
+        env: { ...process.env, NO_COLOR: "1", ...options.env },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return { stdout, stderr, code: 0, ms: performance.now() - started };
+  } catch (error) {
+    const failed = error as { code?: unknown; stdout?: string; stderr?: string };
+    if (failed.code !== 1) throw error;
+    return {
+      stdout: failed.stdout ?? "",
+      stderr: failed.stderr ?? "",
+      code: 1,
+      ms: performance.now() - started,
+    };
+  }
 }
 
 /** The key request the console offers for download. */

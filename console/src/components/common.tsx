@@ -102,6 +102,33 @@ export function Time({ at }: { at: string | null | undefined }) {
   return <time dateTime={at}>{text}</time>;
 }
 
+/**
+ * A box that scrolls (a wide table, a long JWS) and can be focused, so keyboard users
+ * can scroll it too (axe: scrollable-region-focusable); named, so it is a region.
+ */
+export function ScrollRegion({
+  label,
+  labelledBy,
+  className = "table-scroll",
+  children,
+}: {
+  label?: string;
+  labelledBy?: string;
+  className?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <section
+      class={className}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus to be scrolled by keyboard
+      tabIndex={0}
+      {...(labelledBy === undefined ? { "aria-label": label } : { "aria-labelledby": labelledBy })}
+    >
+      {children}
+    </section>
+  );
+}
+
 export function PageTitle({ children }: { children: ComponentChildren }) {
   return (
     <h1 tabIndex={-1} id="page-title">

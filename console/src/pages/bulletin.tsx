@@ -24,8 +24,8 @@ import {
   ErrorNote,
   Mark,
   type MarkState,
-  NotAvailable,
   PageTitle,
+  ScrollRegion,
   Time,
   TlpBanner,
 } from "../components/common.js";
@@ -249,7 +249,7 @@ function BulletinContent({
 
       <section aria-labelledby="indicators-title">
         <h2 id="indicators-title">Indicators ({payload.indicators.length})</h2>
-        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="indicators-title">
+        <ScrollRegion labelledBy="indicators-title">
           <table>
             <thead>
               <tr>
@@ -270,7 +270,7 @@ function BulletinContent({
                         ? indicator.platform
                         : "telegram"}
                   </td>
-                  <td class="mono">{valueOf(indicator)}</td>
+                  <td class="mono">{indicatorValue(indicator)}</td>
                   <td>
                     {indicator.type === "crypto_address"
                       ? [indicator.asset, indicator.role].filter(Boolean).join(", ")
@@ -280,7 +280,7 @@ function BulletinContent({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
 
       {mine ? (
@@ -296,18 +296,18 @@ function BulletinContent({
 
       <details>
         <summary>The signed bulletin (JWS) and the hub's receipt</summary>
-        <pre class="json wrap" tabIndex={0} aria-label="Bulletin JWS">
-          {view.jws}
-        </pre>
-        <pre class="json wrap" tabIndex={0} aria-label="Hub receipt">
-          {view.receipt}
-        </pre>
+        <ScrollRegion label="Bulletin JWS" className="scroll-box">
+          <pre class="json wrap">{view.jws}</pre>
+        </ScrollRegion>
+        <ScrollRegion label="Hub receipt" className="scroll-box">
+          <pre class="json wrap">{view.receipt}</pre>
+        </ScrollRegion>
       </details>
     </article>
   );
 }
 
-export function valueOf(indicator: Indicator): string {
+export function indicatorValue(indicator: Indicator): string {
   switch (indicator.type) {
     case "crypto_address":
       return indicator.address;
@@ -515,7 +515,7 @@ function PublisherActions({
 
 export function SightingsTable({ sightings }: { sightings: Sighting[] }) {
   return (
-    <div class="table-scroll" tabIndex={0} role="region" aria-label="Sightings">
+    <ScrollRegion label="Sightings">
       <table data-testid="sightings">
         <thead>
           <tr>
@@ -538,7 +538,7 @@ export function SightingsTable({ sightings }: { sightings: Sighting[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -557,7 +557,7 @@ function SightingForm({
     try {
       return normaliseIndicator(indicator);
     } catch {
-      return valueOf(indicator);
+      return indicatorValue(indicator);
     }
   });
   const initial = Math.max(0, preselect === undefined ? 0 : normalised.indexOf(preselect));

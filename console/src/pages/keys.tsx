@@ -12,7 +12,7 @@ import {
   parseKeyRequest,
 } from "../../../cli/sdk/index.js";
 import type { PageProps } from "../app.js";
-import { ErrorNote, NotAvailable, PageTitle, Time } from "../components/common.js";
+import { ErrorNote, NotAvailable, PageTitle, ScrollRegion, Time } from "../components/common.js";
 import { isNotAvailable } from "../state/session.js";
 
 export function KeysPage({ session }: PageProps) {
@@ -27,7 +27,7 @@ export function KeysPage({ session }: PageProps) {
       <PageTitle>Keys and feed tokens</PageTitle>
       <section aria-labelledby="keys-title">
         <h2 id="keys-title">Keys of {me.id}</h2>
-        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="keys-title">
+        <ScrollRegion labelledBy="keys-title">
           <table data-testid="keys">
             <thead>
               <tr>
@@ -74,7 +74,7 @@ export function KeysPage({ session }: PageProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
         <form
           onSubmit={(event) => {
             event.preventDefault();

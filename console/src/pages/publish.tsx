@@ -22,7 +22,7 @@ import {
 import { checkIndicator } from "../../../shared/indicators/indicator.js";
 import { CHAINS } from "../../../shared/indicators/types.js";
 import type { PageProps } from "../app.js";
-import { ErrorNote, PageTitle, TlpBadge } from "../components/common.js";
+import { ErrorNote, PageTitle, ScrollRegion, TlpBadge } from "../components/common.js";
 import { navigate } from "../state/route.js";
 
 type IndicatorType = "crypto_address" | "tx_hash" | "telegram_channel" | "channel";
@@ -385,14 +385,11 @@ export function PublishPage({ session, feed, query }: PageProps & { query: URLSe
               ))}
             </ul>
           ) : (
-            <pre
-              class="json"
-              tabIndex={0}
-              aria-label="Payload to sign"
-              data-testid="publish-preview"
-            >
-              {JSON.stringify(preview.payload, null, 2)}
-            </pre>
+            <ScrollRegion label="Payload to sign" className="scroll-box">
+              <pre class="json" data-testid="publish-preview">
+                {JSON.stringify(preview.payload, null, 2)}
+              </pre>
+            </ScrollRegion>
           )}
         </section>
         <ErrorNote error={error} />

@@ -12,7 +12,13 @@ import { type ScreenRow, screenCsvLines, toRows } from "../../../cli/screen-resu
 import { SCREEN_BATCH_LIMIT } from "../../../cli/sdk/index.js";
 import { CHAINS } from "../../../shared/indicators/types.js";
 import type { PageProps } from "../app.js";
-import { downloadText, ErrorNote, PageTitle, TlpBadge } from "../components/common.js";
+import {
+  downloadText,
+  ErrorNote,
+  PageTitle,
+  ScrollRegion,
+  TlpBadge,
+} from "../components/common.js";
 import { href } from "../state/route.js";
 
 export const MAX_SCREEN_ENTRIES = 100_000;
@@ -178,7 +184,7 @@ export function ScreeningPage({ session }: PageProps) {
           >
             Download results as CSV
           </button>
-          <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="results-title">
+          <ScrollRegion labelledBy="results-title">
             <table data-testid="screen-results">
               <thead>
                 <tr>
@@ -217,7 +223,7 @@ export function ScreeningPage({ session }: PageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
           {others.length > shownOthers.length ? (
             <button type="button" onClick={() => setShowAll(true)}>
               Show all {others.length.toLocaleString("en")} other lines

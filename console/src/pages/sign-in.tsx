@@ -13,7 +13,7 @@ import {
   type KeyRequest,
   parsePrivateJwk,
 } from "../../../cli/sdk/index.js";
-import { downloadText, ErrorNote, PageTitle } from "../components/common.js";
+import { downloadText, ErrorNote, PageTitle, ScrollRegion } from "../components/common.js";
 import { forgetIdentity, type StoredIdentity, saveIdentity, signerOf } from "../state/keystore.js";
 import { audienceCandidates } from "../state/session.js";
 
@@ -209,9 +209,11 @@ function KeyRequestPanel({
       {request === undefined ? null : (
         <details open>
           <summary>Key request made at {request.created_at}</summary>
-          <pre class="json" data-testid="key-request" tabIndex={0} aria-label="Key request">
-            {JSON.stringify(request, null, 2)}
-          </pre>
+          <ScrollRegion label="Key request" className="scroll-box">
+            <pre class="json" data-testid="key-request">
+              {JSON.stringify(request, null, 2)}
+            </pre>
+          </ScrollRegion>
         </details>
       )}
       <div class="actions">

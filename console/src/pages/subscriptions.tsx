@@ -12,7 +12,7 @@ import type {
 } from "../../../cli/sdk/index.js";
 import { EVENT_TYPES } from "../../../shared/subscriptions/types.js";
 import type { PageProps } from "../app.js";
-import { ErrorNote, NotAvailable, PageTitle, Time } from "../components/common.js";
+import { ErrorNote, NotAvailable, PageTitle, ScrollRegion, Time } from "../components/common.js";
 import { isNotAvailable } from "../state/session.js";
 
 export function SubscriptionsPage({ session }: PageProps & { segments: string[] }) {
@@ -183,12 +183,7 @@ function SubscriptionCard({
       {deliveries === undefined ? null : deliveries.length === 0 ? (
         <p>No deliveries yet.</p>
       ) : (
-        <div
-          class="table-scroll"
-          tabIndex={0}
-          role="region"
-          aria-label={`Deliveries to ${subscription.url}`}
-        >
+        <ScrollRegion label={`Deliveries to ${subscription.url}`}>
           <table data-testid="deliveries">
             <thead>
               <tr>
@@ -223,7 +218,7 @@ function SubscriptionCard({
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {open === undefined ? null : (
         <DeliveryPanel

@@ -143,7 +143,11 @@ describe("the SDK in a browser", () => {
     globalThis.fetch = strictFetch as typeof fetch;
     try {
       // Act
-      const transport = new sdk.Transport({ baseUrl: "http://hub.test", orgId: "o", key: signingKey });
+      const transport = new sdk.Transport({
+        baseUrl: "http://hub.test",
+        orgId: "o",
+        key: signingKey,
+      });
       const answer = await transport.call("GET", "/v1/me");
       // Assess
       expect(answer).toEqual({ id: "x" });
