@@ -360,7 +360,9 @@ export class CordonClient {
 
   /** The log's note verifier key (`<name>+<hex>+<base64>`), for `verifyCheckpoint`. */
   async logKey(): Promise<string> {
-    const response = await this.transport.raw("GET", "/v1/log/key");
+    const response = await this.transport.raw("GET", "/v1/log/key", {
+      headers: { accept: "text/plain" },
+    });
     if (response.status !== 200) throw apiErrorOf(response);
     return response.text.trim();
   }

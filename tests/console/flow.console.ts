@@ -399,7 +399,9 @@ describe("the analyst console, end to end", () => {
     await screenshot(binance, "09-tlp-red-shown");
     // Leaving the page drops it: back to the feed, the notice says nothing.
     await binance.goto(`${h.url}/console/#/feed`);
+    await binance.locator(`[data-testid=feed-item][data-id="${redId}"]`).waitFor();
     expect(await binance.content()).not.toContain(RED_ADDRESS);
+    await screenshot(binance, "10-feed-later");
   });
 
   it("answered every API call with no-store, and no page had a CSP violation or console error", async () => {

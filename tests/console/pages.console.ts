@@ -233,7 +233,7 @@ describe("every page of the console", () => {
         .waitFor();
       await check(page, "subscriptions");
       await page.goto(`${h.url}/console/#/keys`);
-      await page.getByRole("heading", { name: "Feed tokens" }).waitFor();
+      await page.getByRole("heading", { name: "Feed tokens", exact: true }).waitFor();
       await page
         .getByText(/not available on this hub|Create feed token/)
         .first()
