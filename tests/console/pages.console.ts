@@ -99,7 +99,7 @@ describe("every page of the console", () => {
     let next = 0;
     await Promise.all(
       Array.from({ length: 6 }, async () => {
-        for (let i = next++; i < FEED_SIZE; i = next++) {
+        for (let i = next++; i < FEED_SIZE - 1; i = next++) {
           const published = await trm.client.publish(
             bulletinPayload("trm", {
               tlp: i === 0 ? "red" : "amber",
@@ -109,17 +109,20 @@ describe("every page of the console", () => {
                 {
                   type: "crypto_address",
                   chain: "tron",
-                  address: i === 1 ? TRON_USDT_DONATION : (addresses[i] as string),
+                  address: addresses[i] as string,
                   asset: "USDT",
                 },
               ],
             }),
           );
           if (i === 0) redId = published.id;
-          if (i === 1) amberId = published.id;
         }
       }),
     );
+    // The newest: the one the exchange reports a sighting of.
+    amberId = (
+      await trm.client.publish(bulletinPayload("trm", { tlp: "amber", audience: ["binance"] }))
+    ).id;
     const binance = orgs.binance as Org;
     await binance.client.reportSighting({
       bulletin_id: amberId,
@@ -175,7 +178,10 @@ describe("every page of the console", () => {
       const check = async (page: Page, name: string) => {
         await page.evaluate("document.fonts.ready");
         const found = await seriousViolations(page);
-        if (found.length > 0) violations[name] = found;
+        if (found.length > 0) {
+          violations[name] = found;
+          console.log(`axe, ${size} ${name}:`, found);
+        }
         await screenshot(page, `${size}-${name}`);
       };
 
