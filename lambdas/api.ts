@@ -21,6 +21,7 @@ import { rateLimitFields } from "../shared/http/middlewares/rate-limit-headers.j
 import { requestToken } from "../shared/http/middlewares/request-token.js";
 import { roleCheck } from "../shared/http/middlewares/role-check.js";
 import { routing } from "../shared/http/middlewares/routing.js";
+import { securityHeaders } from "../shared/http/middlewares/security-headers.js";
 import { taxiiErrors } from "../shared/http/middlewares/taxii-errors.js";
 import type { HubDeps } from "../shared/hub/deps.js";
 import { lambdaEntry } from "./runtime.js";
@@ -30,6 +31,7 @@ export type ApiHandler = (event: HttpEvent, context: Context) => Promise<HttpRes
 export function createApiHandler(deps: HubDeps): ApiHandler {
   return (
     middy<HttpEvent, HttpResult, Error, Context & ApiContext>()
+      .use(securityHeaders())
       .use(accessLog(deps.logger))
       // Before problemResponses: middy runs onError in reverse, so these see its answer.
       .use(rateLimitFields())

@@ -16,6 +16,7 @@ import type { ApiHandler } from "../lambdas/api.js";
 import type { HttpEvent, HttpResult } from "../shared/http/event.js";
 import { MAX_BODY_BYTES } from "../shared/http/middlewares/body-limit.js";
 import { readBodyWithin } from "../shared/http/read-body.js";
+import type { StaticSite } from "./console-site.js";
 import {
   bodyRefusedEvent,
   GATEWAY_ANSWERS,
@@ -29,9 +30,11 @@ import {
 export function createApiGatewayServer(
   handler: ApiHandler,
   onError: (error: unknown) => void,
+  site?: StaticSite,
 ): Server {
   const serve = (req: IncomingMessage, res: ServerResponse) => {
-    void answer(handler, req, res).catch((error: unknown) => {
+    const answered = site?.serves(req) ? site.serve(req, res) : answer(handler, req, res);
+    void answered.catch((error: unknown) => {
       onError(error);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": "application/json" });

@@ -31,6 +31,7 @@ import { SqsCheckpointTrigger } from "../shared/transparency/trigger.js";
 import { watchCheckpointLag } from "../shared/transparency/watch.js";
 import { AesGcmSecretBox } from "../shared/webhooks/secret-box.js";
 import { nodeWebhooks } from "../shared/webhooks/sender.js";
+import { consoleSite } from "./console-site.js";
 import {
   ADMIN_ORG_ID,
   adminKeyPath,
@@ -74,6 +75,8 @@ export interface LocalHubOptions {
    * costs: changes are still logged, no checkpoint is signed (`CORDON_LOG_WRITER=off`).
    */
   logWriter?: boolean;
+  /** The analyst console's build folder, served at /console/ (none when absent). */
+  consoleDir?: string;
 }
 
 export interface LocalHub {
@@ -344,8 +347,10 @@ async function startLocked(
     await Promise.all(sources.map((source) => source.stop()));
   });
 
-  const server = createApiGatewayServer(createApiHandler(deps), (error) =>
-    logger.error("the local API gateway failed a request", { error: String(error) }),
+  const server = createApiGatewayServer(
+    createApiHandler(deps),
+    (error) => logger.error("the local API gateway failed a request", { error: String(error) }),
+    options.consoleDir === undefined ? undefined : consoleSite(options.consoleDir),
   );
   let port: number;
   try {

@@ -4,7 +4,7 @@
  * in the embedded DynamoDB unless $CORDON_DYNAMODB_ENDPOINT names another server
  * ($CORDON_TABLE_NAME, default "cordon").
  */
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseRateLimits } from "../shared/ratelimits/config.js";
 import { consoleLogger, parseLogLevel } from "./console-logger.js";
 import { type DynamoSettings, dynamoSettingsFromEnv, LocalDynamoError } from "./dynamo.js";
@@ -30,6 +30,10 @@ try {
 }
 /** `off` runs the hub without signing log checkpoints: only to measure what the log costs. */
 const logWriter = process.env.CORDON_LOG_WRITER !== "off";
+// Bundled into .cordon-build/ by `npm start`, beside the console's build.
+const consoleDir = resolve(
+  process.env.CORDON_CONSOLE_DIR ?? join(import.meta.dirname, "..", "console", "dist"),
+);
 
 let hub: LocalHub;
 try {
@@ -40,6 +44,7 @@ try {
     dynamo,
     rateLimits,
     logWriter,
+    consoleDir,
     logger: consoleLogger(parseLogLevel(process.env.CORDON_LOG_LEVEL, "info")),
   });
 } catch (error) {
@@ -71,6 +76,7 @@ console.log("This local hub accepts http:// and loopback webhook URLs; a deploye
 if (!logWriter)
   console.warn("Warning: CORDON_LOG_WRITER=off: no transparency log checkpoint is signed.");
 console.log(`Cordon hub listening on ${hub.url}`);
+console.log(`Analyst console: ${hub.url}/console/`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

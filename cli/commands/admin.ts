@@ -13,8 +13,9 @@ import type { PublicJwk } from "../../shared/signatures/types.js";
 import type { Store } from "../../shared/store/types.js";
 import type { CommandContext, Runner } from "../context.js";
 import { InputError } from "../sdk/errors.js";
+import { checkKeyRequest } from "../sdk/key-request.js";
 import type { OrgType, Role } from "../sdk/types.js";
-import { printOrganisation } from "./identity.js";
+import { printOrganisation, readKeyRequest } from "./identity.js";
 import { choiceList, collect, collectList } from "./options.js";
 
 const ADMIN_ORG_ID = "hub-admin";
@@ -34,8 +35,13 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
 
   org
     .command("add")
-    .description("Onboard an organisation with the public key(s) it sent you.")
-    .requiredOption("--id <id>", "organisation id: a-z, 0-9 and inner hyphens (e.g. binance)")
+    .alias("create")
+    .description(
+      "Onboard an organisation with the public key(s) it sent you, or with the key request " +
+        "its analyst made in the console (--request: the proof is checked here first, and " +
+        "the id is the request's).",
+    )
+    .option("--id <id>", "organisation id: a-z, 0-9 and inner hyphens (e.g. binance)")
     .requiredOption("--name <name>", "display name")
     .requiredOption("--type <type>", `one of ${ORG_TYPES.join(", ")}`)
     .requiredOption(
@@ -44,33 +50,57 @@ export function registerAdminCommands(program: Command, ctx: CommandContext, run
       choiceList(ROLES),
     )
     .option("--groups <list>", "comma-separated groups, e.g. exchanges", collectList)
-    .requiredOption(
+    .option(
       "--public-jwk <file>",
       "the organisation's public JWK (or a JWKS); repeat for several keys",
       collect,
     )
+    .option("--request <file>", "a key request from the analyst console (instead of --public-jwk)")
     .addHelpText(
       "after",
-      "\nExample:\n  cordon admin org add --id trm --name 'TRM Labs' --type forensics \\\n" +
-        "    --roles publish,subscribe,screen --public-jwk trm.pub.jwk",
+      "\nExamples:\n  cordon admin org add --id trm --name 'TRM Labs' --type forensics \\\n" +
+        "    --roles publish,subscribe,screen --public-jwk trm.pub.jwk\n" +
+        "  cordon admin org create --request nbt.key-request.json --name 'NBT FMD' \\\n" +
+        "    --type central_bank --roles subscribe,screen --groups central-banks",
     )
     .action(
       run(
         async (options: {
-          id: string;
+          id?: string;
           name: string;
           type: string;
           roles: Role[];
           groups?: string[];
-          publicJwk: string[];
+          publicJwk?: string[];
+          request?: string;
         }) => {
           if (!(ORG_TYPES as readonly string[]).includes(options.type)) {
             throw new InputError(`--type must be one of ${ORG_TYPES.join(", ")}.`);
           }
+          if ((options.publicJwk === undefined) === (options.request === undefined)) {
+            throw new InputError("Give either --public-jwk FILE or --request FILE.");
+          }
           const keys: PublicJwk[] = [];
-          for (const file of options.publicJwk) keys.push(...(await readPublicKeys(ctx, file)));
+          let id = options.id;
+          if (options.request !== undefined) {
+            const request = await readKeyRequest(ctx, options.request);
+            if (id !== undefined && id !== request.org) {
+              throw new InputError(
+                `${options.request} is a key request for ${request.org}, not ${id}.`,
+              );
+            }
+            // The hub takes onboarding keys without a proof: check it here, so the
+            // organisation is created only for someone who holds the key.
+            await checkKeyRequest(request);
+            id = request.org;
+            keys.push(request.jwk);
+          }
+          for (const file of options.publicJwk ?? []) {
+            keys.push(...(await readPublicKeys(ctx, file)));
+          }
+          if (id === undefined) throw new InputError("--id is required with --public-jwk.");
           const created = await (await ctx.client()).admin.createOrg({
-            id: options.id,
+            id,
             name: options.name,
             type: options.type as OrgType,
             roles: options.roles,

@@ -9,7 +9,8 @@ import type { CommandContext, Runner } from "../context.js";
 import { fetchHubJwks } from "../sdk/client.js";
 import { InputError } from "../sdk/errors.js";
 import { loadSigningKey, writePrivateKeyFile } from "../sdk/key-file.js";
-import type { Organisation } from "../sdk/types.js";
+import { type KeyRequest, parseKeyRequest } from "../sdk/key-request.js";
+import type { AddedKey, Organisation } from "../sdk/types.js";
 
 export function registerIdentityCommands(program: Command, ctx: CommandContext, run: Runner): void {
   program
@@ -81,20 +82,40 @@ export function registerIdentityCommands(program: Command, ctx: CommandContext, 
     .description(
       "Register a new key, signed with your current key, with a proof made by the new " +
         "one (so no one can register a key they do not hold). Then sign with the new key " +
-        "and revoke the old one: that is a rotation without downtime.",
+        "and revoke the old one: that is a rotation without downtime. With --request, " +
+        "register a colleague's key from the key request the analyst console made " +
+        "(its proof is good for 5 minutes).",
     )
-    .requiredOption("--new-key <file>", "the new private key file (from `cordon keygen`)")
+    .option("--new-key <file>", "the new private key file (from `cordon keygen`)")
+    .option("--request <file>", "a key request file (from the analyst console)")
     .addHelpText(
       "after",
-      "\nExample:\n  cordon keygen --out trm-2.jwk > /dev/null\n  cordon key add --new-key trm-2.jwk",
+      "\nExamples:\n  cordon keygen --out trm-2.jwk > /dev/null\n  cordon key add --new-key trm-2.jwk\n" +
+        "  cordon key add --request alice.key-request.json",
     )
     .action(
-      run(async (options: { newKey: string }) => {
+      run(async (options: { newKey?: string; request?: string }) => {
+        if ((options.newKey === undefined) === (options.request === undefined)) {
+          throw new InputError("Give either --new-key FILE or --request FILE.");
+        }
         const client = await ctx.client();
-        const newKey = await loadSigningKey(ctx.path(options.newKey));
-        const added = await client.keys.add(newKey);
+        let added: AddedKey;
+        if (options.request !== undefined) {
+          const request = await readKeyRequest(ctx, options.request);
+          if (request.org !== client.orgId) {
+            throw new InputError(
+              `${options.request} asks for a key of ${request.org}, but you sign as ${client.orgId}.`,
+            );
+          }
+          added = await client.keys.addRequest(request);
+        } else {
+          added = await client.keys.add(await loadSigningKey(ctx.path(options.newKey ?? "")));
+        }
         if (ctx.json) ctx.print.json(added);
-        else {
+        else if (options.request !== undefined) {
+          ctx.print.line(`Added key ${added.kid} (active since ${added.created_at}).`);
+          ctx.print.note("Its holder can sign in to the console with it now.");
+        } else {
           ctx.print.line(`Added key ${added.kid} (active since ${added.created_at}).`);
           ctx.print.note(
             `Sign with it from now on (--key ${options.newKey}, CORDON_KEY_FILE or your profile),\n` +
@@ -219,6 +240,21 @@ export function printOrganisation(ctx: CommandContext, org: Organisation): void 
       key.status === "active"
         ? `  key ${key.kid}  ${c.green("active")}  since ${key.created_at}`
         : `  key ${key.kid}  ${c.dim("revoked")}  at ${key.revoked_at ?? "(unknown)"} (added ${key.created_at})`,
+    );
+  }
+}
+
+/** A key request file (from the console), parsed; an InputError saying what is wrong. */
+export async function readKeyRequest(ctx: CommandContext, file: string): Promise<KeyRequest> {
+  const value = await ctx.readJson<unknown>(file);
+  try {
+    return parseKeyRequest(value);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const first = error.errors[0];
+    throw new InputError(
+      `${file} is not a Cordon key request` +
+        (first === undefined ? "." : ` (${first.pointer || "/"}: ${first.message}).`),
     );
   }
 }

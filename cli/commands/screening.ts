@@ -10,13 +10,11 @@ import { CHAINS } from "../../shared/indicators/types.js";
 import type { CommandContext, Runner } from "../context.js";
 import { EXIT_ERROR, EXIT_FINDING, EXIT_OK, type ExitCode } from "../exit-codes.js";
 import type { Printer } from "../io.js";
-import {
-  type Delimiter,
-  parseLine,
-  parseScreenInput,
-  type ScreenEntry,
-  type ScreenInput,
-} from "../screen-input.js";
+import { parseLine, parseScreenInput, type ScreenInput } from "../screen-input.js";
+import { type ScreenRow, screenCsvLines, toRows } from "../screen-results.js";
+
+export { type ScreenRow, toRows };
+
 import { InputError } from "../sdk/errors.js";
 import type { ScreenResult } from "../sdk/types.js";
 import { openLocalScreener } from "./mirror.js";
@@ -24,18 +22,6 @@ import { integer } from "./options.js";
 
 /** A progress bar is drawn only for inputs this large, and only on a terminal. */
 const PROGRESS_THRESHOLD = 1000;
-
-export interface ScreenRow {
-  line: number;
-  input: string;
-  /** A table row's own cells, written again in `--output csv`. */
-  cells?: string[];
-  normalised: string | null;
-  status: "hit" | "clean" | "invalid";
-  match_count: number;
-  matches: ScreenResult["matches"];
-  error?: { code: string; message: string };
-}
 
 export function registerScreeningCommands(
   program: Command,
@@ -226,58 +212,12 @@ export function registerScreeningCommands(
     );
 }
 
-/** One row per input line, in file order. */
-export function toRows(
-  entries: readonly ScreenEntry[],
-  results: readonly ScreenResult[],
-): ScreenRow[] {
-  let next = 0;
-  return entries.map((entry): ScreenRow => {
-    const cells = entry.cells === undefined ? {} : { cells: entry.cells };
-    if (entry.indicator === undefined) {
-      return {
-        line: entry.line,
-        input: entry.text,
-        ...cells,
-        normalised: null,
-        status: "invalid",
-        match_count: 0,
-        matches: [],
-        error: entry.error ?? { code: "ERR_SCREEN_UNREADABLE", message: "cannot read this line" },
-      };
-    }
-    const result = results[next];
-    next += 1;
-    if (result === undefined) throw new Error("fewer screening results than inputs");
-    return {
-      line: entry.line,
-      input: entry.text,
-      ...cells,
-      normalised: result.normalised,
-      status: result.error !== undefined ? "invalid" : result.match_count > 0 ? "hit" : "clean",
-      match_count: result.match_count,
-      matches: result.matches,
-      ...(result.error === undefined ? {} : { error: result.error }),
-    };
-  });
-}
-
 /** 1 when anything hit (a hit is never hidden behind a typo elsewhere), else 2 for invalid lines. */
 export function screenExitCode(rows: readonly ScreenRow[]): ExitCode {
   if (rows.some((row) => row.status === "hit")) return EXIT_FINDING;
   if (rows.some((row) => row.status === "invalid")) return EXIT_ERROR;
   return EXIT_OK;
 }
-
-/** The columns `--output csv` adds (after a table's own columns). */
-const RESULT_COLUMNS = [
-  "normalised",
-  "status",
-  "match_count",
-  "bulletins",
-  "categories",
-  "error",
-] as const;
 
 export function writeScreenOutput(
   print: Printer,
@@ -325,45 +265,12 @@ export function writeScreenOutput(
   print.line(hits > 0 ? c.red(summary) : summary);
 }
 
-/**
- * One CSV row per input line. A table's rows keep every one of its columns, in its
- * order and with its separator, with the results after them (a result column whose
- * name the table already uses is prefixed `cordon_`); line input gets `line` and
- * `input` in front.
- */
 function writeCsv(
   print: Printer,
   rows: readonly ScreenRow[],
   input: Pick<ScreenInput, "columns" | "delimiter">,
 ): void {
-  const { columns, delimiter } = input;
-  const taken = new Set((columns ?? []).map((name) => name.toLowerCase()));
-  const results = RESULT_COLUMNS.map((name) => (taken.has(name) ? `cordon_${name}` : name));
-  const header = columns === undefined ? ["line", "input", ...results] : [...columns, ...results];
-  const line = (cells: readonly string[]) =>
-    print.line(cells.map((cell) => csvCell(cell, delimiter)).join(delimiter));
-  line(header);
-  for (const row of rows) {
-    const own =
-      columns === undefined
-        ? [String(row.line), row.input]
-        : columns.map((_, index) => row.cells?.[index] ?? "");
-    line([
-      ...own,
-      row.normalised ?? "",
-      row.status,
-      String(row.match_count),
-      row.matches.map((m) => m.id).join(" "),
-      [...new Set(row.matches.map((m) => m.category))].join(" "),
-      row.error?.message ?? "",
-    ]);
-  }
-}
-
-function csvCell(value: string, delimiter: Delimiter): string {
-  return value.includes(delimiter) || /["\r\n]/.test(value)
-    ? `"${value.replace(/"/g, '""')}"`
-    : value;
+  for (const line of screenCsvLines(rows, input)) print.line(line);
 }
 
 /** `[#######-------]  3,000/10,000` on stderr, redrawn in place; only on a terminal. */

@@ -3,16 +3,18 @@
  * the signed {@link Transport}. It builds what partners should not have to — request
  * tokens, bulletin JWS, key proofs — and turns problem+json answers into
  * {@link CordonApiError}s. GET and DELETE are retried on 429/5xx; a POST never is,
- * except publishing, which the bulletin's own id makes idempotent.
+ * except publishing, which the bulletin's own id makes idempotent, and screening,
+ * which changes nothing.
  */
 import { FEED_MAX_LIMIT } from "../../shared/bulletins/feed.js";
 import { MAX_SCREEN_INPUTS } from "../../shared/bulletins/screening.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { signKeyProof } from "../../shared/signatures/key-proof.js";
-import { publicJwkOf } from "../../shared/signatures/keys.js";
-import type { Jwks, SigningKey } from "../../shared/signatures/types.js";
+import { signerPublicJwk } from "../../shared/signatures/keys.js";
+import type { Jwks, Signer } from "../../shared/signatures/types.js";
 import { completeBulletin } from "./bulletin-draft.js";
 import { CordonApiError } from "./errors.js";
+import type { KeyRequest } from "./key-request.js";
 import { TransparencyLog } from "./log.js";
 import { type ScreenOptions, screenInBatches } from "./screen-batches.js";
 import { apiErrorOf, sleep, Transport, type TransportOptions } from "./transport.js";
@@ -80,7 +82,7 @@ export interface PageOptions {
 
 export class CordonClient {
   readonly transport: Transport;
-  private readonly signingKey: SigningKey;
+  private readonly signingKey: Signer;
 
   /** Organisation onboarding and changes; needs an organisation with the `admin` role. */
   readonly admin: {
@@ -94,7 +96,12 @@ export class CordonClient {
   /** The calling organisation's own keys. */
   readonly keys: {
     /** Registers `newKey`'s public half, proving possession with a proof signed by it. */
-    add(newKey: SigningKey): Promise<AddedKey>;
+    add(newKey: Signer): Promise<AddedKey>;
+    /**
+     * Registers the key of a key request (someone else's, e.g. an analyst's browser):
+     * the hub checks its proof, which must be under five minutes old.
+     */
+    addRequest(request: KeyRequest): Promise<AddedKey>;
     /** Revokes a key at once; tokens signed with it are refused from now on. */
     revoke(kid: string): Promise<void>;
   };
@@ -151,9 +158,11 @@ export class CordonClient {
       add: async (newKey) => {
         const proof = await signKeyProof({ iss: t.orgId, key: newKey });
         return t.call<AddedKey>("POST", "/v1/keys", {
-          body: { jwk: publicJwkOf(newKey.privateJwk), proof },
+          body: { jwk: signerPublicJwk(newKey), proof },
         });
       },
+      addRequest: (request) =>
+        t.call<AddedKey>("POST", "/v1/keys", { body: { jwk: request.jwk, proof: request.proof } }),
       revoke: async (kid) => {
         await t.call<undefined>("DELETE", `/v1/keys/${segment(kid)}`);
       },
@@ -324,10 +333,21 @@ export class CordonClient {
     return screenInBatches(inputs, options, async (batch, signal) => {
       const answer = await this.transport.call<{ results: ScreenResult[] }>("POST", "/v1/screen", {
         body: { indicators: batch },
+        // Screening changes nothing, so a 429 (or 5xx) is tried again after Retry-After.
+        idempotent: true,
         ...(signal === undefined ? {} : { signal }),
       });
       return answer.results;
     });
+  }
+
+  /** The log's note verifier key (`<name>+<hex>+<base64>`), for `verifyCheckpoint`. */
+  async logKey(): Promise<string> {
+    const response = await this.transport.raw("GET", "/v1/log/key", {
+      headers: { accept: "text/plain" },
+    });
+    if (response.status !== 200) throw apiErrorOf(response);
+    return response.text.trim();
   }
 
   /** Tells a bulletin's publisher "we saw this"; anonymous (a pseudonym) unless `disclose`. */

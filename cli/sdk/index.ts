@@ -8,11 +8,16 @@
  *   import { CordonClient, parsePrivateJwk } from "@cordon/sdk";
  */
 export {
+  generateHeldSigningKey,
   generateSigningKey,
+  holdSigningKey,
+  jwkThumbprint,
   parsePrivateJwk,
   parsePublicJwk,
   publicJwkOf,
+  signerPublicJwk,
 } from "../../shared/signatures/keys.js";
+export type { HeldSigningKey, Signer, SigningAlg } from "../../shared/signatures/types.js";
 export { bulletinErrors, completeBulletin, rfc3339Seconds } from "./bulletin-draft.js";
 export {
   CordonClient,
@@ -46,6 +51,14 @@ export {
 export { bulletinFromMisp } from "./from-misp.js";
 export { bulletinFromStix } from "./from-stix.js";
 export type { ImportedDraft, ImportOptions, ImportResult, Unmapped } from "./import-draft.js";
+export {
+  checkKeyRequest,
+  createKeyRequest,
+  KEY_REQUEST_LIFETIME_SECONDS,
+  KEY_REQUEST_TYPE,
+  type KeyRequest,
+  parseKeyRequest,
+} from "./key-request.js";
 export {
   type InclusionArguments,
   type ProofHashes,

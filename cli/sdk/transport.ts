@@ -5,7 +5,7 @@
  * each try is signed afresh, since a token's `jti` is spent once the hub has read it.
  */
 import { signRequestToken } from "../../shared/signatures/request-token.js";
-import type { SigningKey } from "../../shared/signatures/types.js";
+import type { Signer } from "../../shared/signatures/types.js";
 import { CordonApiError, type ProblemBody } from "./errors.js";
 
 export interface TransportOptions {
@@ -13,7 +13,8 @@ export interface TransportOptions {
   baseUrl: string;
   /** The organisation id: the token's `iss`. */
   orgId: string;
-  key: SigningKey;
+  /** A key file's JWK, or a key held non-extractable in WebCrypto (the console's). */
+  key: Signer;
   /** The hub's audience string (`cordon` for a local hub, the origin URL for a deployed one). */
   audience?: string;
   /** Tries for idempotent calls on 429/5xx and network errors (default 3). */
@@ -47,7 +48,7 @@ export class Transport {
   readonly baseUrl: string;
   readonly orgId: string;
   readonly audience: string;
-  private readonly key: SigningKey;
+  private readonly key: Signer;
   private readonly retries: number;
   private readonly fetchFn: typeof fetch;
 
@@ -57,7 +58,8 @@ export class Transport {
     this.key = options.key;
     this.audience = options.audience ?? "cordon";
     this.retries = options.retries ?? 3;
-    this.fetchFn = options.fetch ?? fetch;
+    // Called as a plain function: a browser's fetch refuses any `this` but the window.
+    this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   /** Sends one request and answers whatever the hub said, errors included. */
@@ -140,7 +142,7 @@ export class Transport {
     const response = await this.fetchFn(this.baseUrl + pathAndQuery, {
       method,
       headers,
-      body: bytes,
+      body: bytes as Uint8Array<ArrayBuffer> | undefined,
       redirect: "manual",
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });

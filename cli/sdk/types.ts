@@ -132,7 +132,12 @@ export type RevokedBulletin = BulletinView & { change?: Change | null };
  */
 export interface BulletinProof {
   checkpoint: string;
-  changes: (Change & { inclusion: string[] | null })[];
+  changes: ChangeProof[];
+}
+
+/** One change of a bulletin and its inclusion path (null before a checkpoint covers it). */
+export interface ChangeProof extends Change {
+  inclusion: string[] | null;
 }
 
 /** A feed item or webhook `data`: the full bulletin, or only a notice for TLP:RED. */

@@ -86,7 +86,13 @@ export async function ed25519NoteVerifier(key: string | VerifierKey): Promise<No
   const { name, keyId, publicKey } = typeof key === "string" ? parseVerifierKey(key) : key;
   let cryptoKey: WebCryptoKey;
   try {
-    cryptoKey = await crypto.subtle.importKey("raw", publicKey, ED25519, false, ["verify"]);
+    cryptoKey = await crypto.subtle.importKey(
+      "raw",
+      publicKey as Uint8Array<ArrayBuffer>,
+      ED25519,
+      false,
+      ["verify"],
+    );
   } catch (cause) {
     throw new LogError("ERR_LOG_VERIFIER_KEY_INVALID", "The Ed25519 key cannot be used.", {
       cause,
@@ -98,7 +104,12 @@ export async function ed25519NoteVerifier(key: string | VerifierKey): Promise<No
     async verify(text, signature) {
       if (signature.length !== 64) return false;
       try {
-        return await crypto.subtle.verify(ED25519, cryptoKey, signature, text);
+        return await crypto.subtle.verify(
+          ED25519,
+          cryptoKey,
+          signature as Uint8Array<ArrayBuffer>,
+          text as Uint8Array<ArrayBuffer>,
+        );
       } catch {
         return false;
       }
@@ -127,7 +138,9 @@ export async function ed25519NoteSigner(
     name,
     keyId,
     async sign(text) {
-      return new Uint8Array(await crypto.subtle.sign(ED25519, privateKey, text));
+      return new Uint8Array(
+        await crypto.subtle.sign(ED25519, privateKey, text as Uint8Array<ArrayBuffer>),
+      );
     },
   };
   const verifier = await ed25519NoteVerifier({ name, keyId, publicKey });

@@ -13,12 +13,12 @@ import {
   verifyDecodedJws,
 } from "./compact.js";
 import { SignatureError } from "./errors.js";
-import type { DecodedJws, PublicJwk, SigningKey } from "./types.js";
+import type { DecodedJws, PublicJwk, Signer } from "./types.js";
 
 export const BULLETIN_TYP = "cordon-bulletin+jws";
 
 /** Signs a bulletin; the payload bytes are the UTF-8 of `JSON.stringify(payload)`. */
-export async function signBulletin(payload: object, key: SigningKey): Promise<string> {
+export async function signBulletin(payload: object, key: Signer): Promise<string> {
   return signCompactJws(jsonPayloadBytes(payload), BULLETIN_TYP, key);
 }
 

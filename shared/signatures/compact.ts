@@ -20,7 +20,7 @@ import {
   importVerifyKey,
   KID_PATTERN,
 } from "./keys.js";
-import type { DecodedJws, JwsHeader, PublicJwk, SigningAlg, SigningKey } from "./types.js";
+import type { DecodedJws, JwsHeader, PublicJwk, Signer, SigningAlg } from "./types.js";
 
 export { sha256Base64Url, sha256Hex } from "./digest.js";
 export type { DecodedJws, JwsHeader } from "./types.js";
@@ -221,7 +221,7 @@ function joseFailure(cause: unknown): SignatureError {
 export async function signCompactJws(
   payloadBytes: Uint8Array,
   typ: string,
-  key: SigningKey,
+  key: Signer,
 ): Promise<string> {
   assertAlgFitsKey(key);
   if (!KID_PATTERN.test(key.kid)) {

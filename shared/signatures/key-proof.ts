@@ -8,7 +8,7 @@
 
 import { decodeCompactJws, jsonPayloadBytes, signCompactJws, verifyDecodedJws } from "./compact.js";
 import { SignatureError } from "./errors.js";
-import type { PublicJwk, SigningKey } from "./types.js";
+import type { PublicJwk, Signer } from "./types.js";
 
 export const KEY_PROOF_TYP = "cordon-key-proof+jws";
 /** A proof is good for five minutes after `iat` (DESIGN §3). */
@@ -25,7 +25,7 @@ export interface KeyProofClaims {
 export interface SignKeyProofInput {
   iss: string;
   /** The new key, which the proof is made with. */
-  key: SigningKey;
+  key: Signer;
   now?: Date;
 }
 

@@ -16,9 +16,11 @@ import { sha256Base64Url, sha256Hex } from "./digest.js";
 import { SignatureError } from "./errors.js";
 import type {
   EcPublicJwk,
+  HeldSigningKey,
   OkpPublicJwk,
   PrivateJwk,
   PublicJwk,
+  Signer,
   SigningAlg,
   SigningKey,
 } from "./types.js";
@@ -332,6 +334,47 @@ export async function generateSigningKey(
   return { signingKey, publicJwk: publicJwkOf(privateJwk) };
 }
 
+/**
+ * A fresh key pair whose private half is non-extractable: it signs, but no code can
+ * read it out (WebCrypto keeps it; IndexedDB can store it as is). Without `kind`,
+ * Ed25519 where the platform has it in WebCrypto, else ES256 (P-256), which every
+ * browser has. `kid` is the RFC 7638 thumbprint of the public key.
+ */
+export async function generateHeldSigningKey(kind?: "Ed25519" | "ES256"): Promise<HeldSigningKey> {
+  if (kind === undefined) {
+    try {
+      return await generateHeldSigningKey("Ed25519");
+    } catch {
+      return generateHeldSigningKey("ES256");
+    }
+  }
+  const { privateKey, publicKey } = await generateKeyPair(kind, { extractable: false });
+  const exported = await exportJWK(publicKey);
+  const material: KeyMaterial =
+    kind === "Ed25519"
+      ? { kty: "OKP", crv: "Ed25519", x: String(exported.x) }
+      : { kty: "EC", crv: "P-256", x: String(exported.x), y: String(exported.y) };
+  const kid = jwkThumbprint(material);
+  const alg: SigningAlg = kind === "Ed25519" ? "EdDSA" : "ES256";
+  const publicJwk = parsePublicJwk({ ...material, kid, alg, use: "sig" });
+  return { kid, alg, publicJwk, privateKey };
+}
+
+/**
+ * The same key as a {@link HeldSigningKey}: its private JWK imported non-extractable,
+ * so a caller can drop the JWK and keep only a key that signs (the console does this
+ * with an imported key file).
+ */
+export async function holdSigningKey(key: SigningKey): Promise<HeldSigningKey> {
+  assertAlgFitsKey(key);
+  const { kid, ...members } = key.privateJwk;
+  const privateKey = await importJwkAsCryptoKey(
+    members as unknown as Record<string, string>,
+    key.alg,
+  );
+  return { kid, alg: key.alg, publicJwk: publicJwkOf(key.privateJwk), privateKey };
+}
+
 // ---------------------------------------------------------------------------------
 // Importing keys into WebCrypto
 
@@ -426,9 +469,13 @@ export async function importVerifyKey(jwk: PublicJwk): Promise<CryptoKey> {
   );
 }
 
-/** The WebCrypto private key for `key`, cached by its public material and a hash of `d`. */
-export async function importSignKey(key: SigningKey): Promise<CryptoKey> {
+/**
+ * The WebCrypto private key for `key`: a held key's own, or a JWK's imported and cached
+ * by its public material and a hash of `d`.
+ */
+export async function importSignKey(key: Signer): Promise<CryptoKey> {
   assertAlgFitsKey(key);
+  if (!("privateJwk" in key)) return key.privateKey;
   const jwk = key.privateJwk;
   const materialJson = requiredMembersJson(jwk);
   const cacheKey = `${materialJson}#${sha256Hex(textEncoder.encode(jwk.d))}`;
@@ -440,12 +487,18 @@ export async function importSignKey(key: SigningKey): Promise<CryptoKey> {
   );
 }
 
-/** Refuses a SigningKey whose `alg` does not fit its key (a programming error, caught early). */
-export function assertAlgFitsKey(key: SigningKey): void {
-  if (!algorithmsForKey(key.privateJwk).includes(key.alg)) {
+/** The public JWK of any signer: what is registered for it and verifies its signatures. */
+export function signerPublicJwk(key: Signer): PublicJwk {
+  return "privateJwk" in key ? publicJwkOf(key.privateJwk) : key.publicJwk;
+}
+
+/** Refuses a signer whose `alg` does not fit its key (a programming error, caught early). */
+export function assertAlgFitsKey(key: Signer): void {
+  const jwk = "privateJwk" in key ? key.privateJwk : key.publicJwk;
+  if (!algorithmsForKey(jwk).includes(key.alg)) {
     throw new SignatureError(
       "ERR_JWS_ALG_KEY_MISMATCH",
-      `The algorithm ${key.alg} does not fit a ${key.privateJwk.kty} key.`,
+      `The algorithm ${key.alg} does not fit a ${jwk.kty} key.`,
     );
   }
 }

@@ -21,7 +21,7 @@ import {
   type SignatureErrorCode,
   type TokenRefusal,
 } from "./errors.js";
-import type { PublicJwk, SigningKey } from "./types.js";
+import type { PublicJwk, Signer } from "./types.js";
 
 export const REQUEST_TOKEN_TYP = "cordon-req+jwt";
 export const MAX_TOKEN_LIFETIME_SECONDS = 300;
@@ -46,7 +46,7 @@ export interface RequestTokenInput {
   /** Path and query exactly as sent, e.g. `/v1/bulletins?limit=10`; never a full URL. */
   pathAndQuery: string;
   body?: Uint8Array | string;
-  key: SigningKey;
+  key: Signer;
   now?: Date;
   /** Default 60; at most 300. */
   lifetimeSeconds?: number;

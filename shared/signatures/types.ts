@@ -3,6 +3,7 @@
  * the keys the hub and the CLI sign with, and a decoded (not yet verified) JWS.
  * Operation files re-export the ones they are about, so callers may import either way.
  */
+import type { CryptoKey } from "jose";
 
 /**
  * The only JWS algorithms Cordon accepts (DESIGN §3): `EdDSA` and its fully
@@ -40,6 +41,23 @@ export interface SigningKey {
   alg: SigningAlg;
   privateJwk: PrivateJwk;
 }
+
+/**
+ * A signing key whose private half lives only inside WebCrypto: generated
+ * non-extractable (the analyst console keeps it in IndexedDB), so no code, the
+ * console's own included, can ever read or send it. Signs exactly like a
+ * {@link SigningKey}.
+ */
+export interface HeldSigningKey {
+  kid: string;
+  alg: SigningAlg;
+  publicJwk: PublicJwk;
+  /** A non-extractable `Ed25519` or `ECDSA` P-256 private key. */
+  privateKey: CryptoKey;
+}
+
+/** Anything that can sign a Cordon JWS: a key file's JWK, or a key held in WebCrypto. */
+export type Signer = SigningKey | HeldSigningKey;
 
 export interface Jwks {
   keys: PublicJwk[];

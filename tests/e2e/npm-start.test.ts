@@ -16,7 +16,7 @@ describe("npm start", () => {
     await Promise.all(dirs.map(discardHubData));
   });
 
-  it("serves the hub, and stops it on SIGTERM", async () => {
+  it("serves the hub and the analyst console, and stops on SIGTERM", async () => {
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), "cordon-npm-start-"));
     dirs.push(dataDir);
@@ -24,12 +24,20 @@ describe("npm start", () => {
     expect((await fetch(`${hub.url}/health`)).status).toBe(200);
     const me = await (await hub.admin()).raw("GET", "/v1/me");
     expect(me.status).toBe(200);
+    // npm start builds the console and serves it on the API's origin, / leading to it.
+    const root = await fetch(`${hub.url}/`, { redirect: "manual" });
+    expect(root.headers.get("location")).toBe("/console/");
+    const page = await fetch(`${hub.url}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Cordon analyst console");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(hub.output()).toContain(`Analyst console: ${hub.url}/console/`);
     // Act
     const code = await hub.kill("SIGTERM");
     // Assess
     expect(code).toBe(0);
     await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
-  }, 60_000);
+  }, 120_000);
 
   it("a second hub on the same folder or port says so in one sentence, with no stack trace", async () => {
     // Prepare

@@ -48,7 +48,9 @@ export async function startHubProcess(
     output += chunk.toString("utf8");
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the hub did not start:\n${output}`)), 30_000);
+    // `npm start` builds the hub's bundle and the console's first.
+    const limit = how === "npm-start" ? 90_000 : 30_000;
+    const timer = setTimeout(() => reject(new Error(`the hub did not start:\n${output}`)), limit);
     const onData = () => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (match?.[1] !== undefined) {

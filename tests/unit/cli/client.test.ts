@@ -3,6 +3,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CordonClient } from "../../../cli/sdk/client.js";
 import { CordonApiError, InputError } from "../../../cli/sdk/errors.js";
+import { createKeyRequest } from "../../../cli/sdk/key-request.js";
 import { retryDelay } from "../../../cli/sdk/transport.js";
 import { decodeBulletinJws, verifyBulletinJws } from "../../../shared/signatures/bulletin-jws.js";
 import { sha256Base64Url } from "../../../shared/signatures/digest.js";
@@ -19,7 +20,7 @@ interface Sent {
   body: string;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+type Answer = { status: number; body?: unknown; text?: string; headers?: Record<string, string> };
 
 /** A fake hub: records every request and answers from `respond`. */
 function fakeHub(respond: (request: Sent, index: number) => Answer) {
@@ -34,7 +35,7 @@ function fakeHub(respond: (request: Sent, index: number) => Answer) {
     };
     sent.push(request);
     const answer = respond(request, sent.length - 1);
-    const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
+    const text = answer.text ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
     return new Response(answer.status === 204 ? null : text, {
       status: answer.status,
       headers: { "content-type": "application/json", ...answer.headers },
@@ -269,6 +270,90 @@ describe("CordonClient", () => {
       }),
     ).rejects.toThrow(CordonApiError);
     expect(postHub.sent).toHaveLength(1);
+  });
+
+  it("screens on through a 429: the batch is sent again, signed afresh, after Retry-After", async () => {
+    // Prepare: the hub limits the second batch once (a per-organisation rate limit).
+    const hub = fakeHub((request, index) => {
+      if (index === 1) {
+        return {
+          status: 429,
+          body: { type: "t", title: "Too many requests", status: 429, detail: "d" },
+          headers: { "retry-after": "0" },
+        };
+      }
+      const count = (JSON.parse(request.body) as { indicators: unknown[] }).indicators.length;
+      return {
+        status: 200,
+        body: {
+          results: Array.from({ length: count }, () => ({
+            normalised: "x",
+            match_count: 0,
+            matches: [],
+          })),
+        },
+      };
+    });
+    const inputs = Array.from({ length: 3 }, () => ({
+      type: "crypto_address",
+      chain: "tron",
+      address: TRON,
+    }));
+    const progress: number[] = [];
+    // Act
+    const results = await clientWith(hub).screen(inputs, {
+      batchSize: 1,
+      onProgress: (done) => progress.push(done),
+    });
+    // Assess
+    expect(results).toHaveLength(3);
+    expect(hub.sent.map((r) => r.path)).toEqual(Array(4).fill("/v1/screen"));
+    expect(hub.sent[1]?.body).toBe(hub.sent[2]?.body);
+    expect(hub.sent[1]?.headers.authorization).not.toBe(hub.sent[2]?.headers.authorization);
+    expect(progress).toEqual([1, 2, 3]);
+  });
+
+  it("speaks the v1.1 routes: feed tokens, a bulletin's log proof, the log key, key requests", async () => {
+    // Prepare
+    const proof = { checkpoint: "cordon/v1/log\n1\nAAAA\n", changes: [] };
+    const hub = fakeHub((request) => {
+      if (request.path === "/v1/feed-tokens" && request.method === "POST") {
+        return { status: 201, body: { id: "ft1", name: "opencti", token: "cft_ft1_x" } };
+      }
+      if (request.path === "/v1/feed-tokens")
+        return { status: 200, body: { items: [{ id: "ft1" }] } };
+      if (request.path === "/v1/feed-tokens/ft1") return { status: 204 };
+      if (request.path === "/v1/bulletins/B1/proof") return { status: 200, body: proof };
+      if (request.path === "/v1/keys") return { status: 201, body: { kid: "k2" } };
+      return { status: 200, text: "cordon/v1/log+01234567+AQID\n" };
+    });
+    const client = clientWith(hub);
+    const { signingKey: newKey, publicJwk: newJwk } = await generateSigningKey("ES256");
+    const request = await createKeyRequest("trm", newKey);
+    // Act
+    const issued = await client.feedTokens.create({ name: "opencti" });
+    const listed = await client.feedTokens.list();
+    await client.feedTokens.revoke("ft1");
+    const gotProof = await client.bulletinProof("B1");
+    const logKey = await client.logKey();
+    const added = await client.keys.addRequest(request);
+    // Assess
+    expect(issued.token).toBe("cft_ft1_x");
+    expect(listed).toEqual([{ id: "ft1" }]);
+    expect(gotProof).toEqual(proof);
+    expect(logKey).toBe("cordon/v1/log+01234567+AQID");
+    expect(added.kid).toBe("k2");
+    expect(hub.sent.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /v1/feed-tokens",
+      "GET /v1/feed-tokens",
+      "DELETE /v1/feed-tokens/ft1",
+      "GET /v1/bulletins/B1/proof",
+      "GET /v1/log/key",
+      "POST /v1/keys",
+    ]);
+    expect(JSON.parse(hub.sent[0]?.body ?? "")).toEqual({ name: "opencti" });
+    expect(hub.sent[4]?.headers.accept).toBe("text/plain");
+    expect(JSON.parse(hub.sent[5]?.body ?? "")).toEqual({ jwk: newJwk, proof: request.proof });
   });
 
   it("turns problem+json into CordonApiError with status, problem and errors", async () => {

@@ -120,6 +120,43 @@ describe("the SDK in a browser", () => {
     expect(() => sdk.parsePrivateJwk(mismatched)).toThrow("does not match d");
   });
 
+  it("makes a non-extractable key and a key request whose proof the hub's code accepts", async () => {
+    // Act
+    const key = await sdk.generateHeldSigningKey();
+    const request = await sdk.createKeyRequest("analyst-org", key);
+    // Assess
+    expect(key.privateKey.extractable).toBe(false);
+    expect(request.jwk).toEqual(key.publicJwk);
+    await expect(sdk.checkKeyRequest(request)).resolves.toBeUndefined();
+  });
+
+  it("calls the page's fetch as a plain function, as a browser requires", async () => {
+    // Prepare: a fetch that, like a browser's, refuses to be called as a method.
+    const calls: unknown[] = [];
+    const strictFetch = function (this: unknown, input: unknown) {
+      if (this !== undefined && this !== globalThis) throw new TypeError("Illegal invocation");
+      calls.push(input);
+      return Promise.resolve(new Response('{"id":"x"}', { status: 200 }));
+    };
+    const { signingKey } = await generateSigningKey("Ed25519");
+    const original = globalThis.fetch;
+    globalThis.fetch = strictFetch as typeof fetch;
+    try {
+      // Act
+      const transport = new sdk.Transport({
+        baseUrl: "http://hub.test",
+        orgId: "o",
+        key: signingKey,
+      });
+      const answer = await transport.call("GET", "/v1/me");
+      // Assess
+      expect(answer).toEqual({ id: "x" });
+      expect(calls).toEqual(["http://hub.test/v1/me"]);
+    } finally {
+      globalThis.fetch = original;
+    }
+  });
+
   it("verifies a bulletin signed on Node", async () => {
     // Prepare
     const { signingKey, publicJwk } = await generateSigningKey("ES256");
