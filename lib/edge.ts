@@ -10,11 +10,20 @@
  * `/health` and any route added later — and an unknown path must get the hub's own
  * problem+json 404 (DESIGN §7), not S3's XML 403.
  *
- * Why the API behaviour is plain: no caching (every answer is per caller, and the API
+ * Why the API behaviour is plain: nothing cached (every answer is per caller, and the API
  * sets its own Cache-Control), every method, every viewer header and the query string as
  * sent, but not `Host` (API Gateway routes on its own host name), and no CloudFront
  * Function or Lambda@Edge, so nothing rewrites the path or re-serialises the query that
  * a request token's `htu` signs (docs/deploy.md, "One origin").
+ *
+ * Why not the managed CachingDisabled policy: its cache key is the path alone, and
+ * CloudFront still uses the cache key where caching is off — it caches some error answers
+ * (500, 502, 503, 504, 404, 405, 414, 501) for 10 s whatever their Cache-Control, and it
+ * may answer simultaneous requests with the same key from one origin response (request
+ * collapsing). Keyed by path alone, one organisation's answer could reach another. The
+ * API's policy below caches nothing either, but puts the Authorization header (a request
+ * token is single-use, a feed token is one organisation's) and the whole query into the
+ * key, so no two callers ever share one; and the distribution keeps no error answer.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type * as apigwv2 from "aws-cdk-lib/aws-apigatewayv2";
@@ -34,6 +43,13 @@ export const CONSOLE_PATH_PATTERNS = ["/", "/console", "/console/*"] as const;
 /** The API's path prefixes, as DESIGN names them: all reach the API through the default behaviour. */
 export const API_PATHS = ["/v1/*", "/taxii2/*", "/misp/*", "/.well-known/*", "/health"] as const;
 
+/**
+ * The error statuses CloudFront caches by default (10 s) and lets a distribution
+ * configure; each is given an error-caching TTL of 0 and no page of its own, so the
+ * origin's answer passes through untouched and is never served again.
+ */
+export const UNCACHED_ERROR_STATUSES = [400, 403, 404, 405, 414, 500, 501, 502, 503, 504] as const;
+
 export interface EdgeProps {
   stage: string;
   api: apigwv2.IHttpApi;
@@ -48,6 +64,7 @@ export class Edge extends Construct {
   /** CloudFront's access logs and the console bucket's server access logs. */
   readonly logBucket: s3.Bucket;
   readonly apiResponseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  readonly apiCachePolicy: cloudfront.CachePolicy;
   /** `https://<custom domain>`, or `https://<id>.cloudfront.net`: the hub's origin. */
   readonly url: string;
 
@@ -98,6 +115,22 @@ export class Edge extends Construct {
       },
     });
 
+    this.apiCachePolicy = new cloudfront.CachePolicy(this, "ApiCache", {
+      cachePolicyName: `cordon-${props.stage}-api`,
+      comment: "Cordon API: nothing cached; each caller's request is a cache key of its own",
+      // TTL 0 unless the answer says otherwise, and at most a second when it does: the API
+      // answers no-store except for immutable log tiles, read by one organisation's key.
+      // (A policy whose TTLs are all 0 may not name headers or query strings in its key.)
+      minTtl: Duration.seconds(0),
+      defaultTtl: Duration.seconds(0),
+      maxTtl: Duration.seconds(1),
+      headerBehavior: cloudfront.CacheHeaderBehavior.allowList("Authorization"),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.all(),
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      enableAcceptEncodingGzip: false,
+      enableAcceptEncodingBrotli: false,
+    });
+
     const stack = Stack.of(this);
     const api: cloudfront.BehaviorOptions = {
       origin: new origins.HttpOrigin(
@@ -110,10 +143,10 @@ export class Edge extends Construct {
       // A token sent over plain HTTP is already exposed: refuse rather than redirect.
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
       allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      cachePolicy: this.apiCachePolicy,
       originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       responseHeadersPolicy: this.apiResponseHeadersPolicy,
-      // CloudFront compresses only what a caching policy lets it; the API answers as is.
+      // CloudFront compresses only where the cache policy lets it; the API answers as is.
       compress: false,
     };
 
@@ -123,6 +156,10 @@ export class Edge extends Construct {
       additionalBehaviors: Object.fromEntries(
         CONSOLE_PATH_PATTERNS.map((pattern) => [pattern, this.console.behavior]),
       ),
+      errorResponses: UNCACHED_ERROR_STATUSES.map((httpStatus) => ({
+        httpStatus,
+        ttl: Duration.seconds(0),
+      })),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableIpv6: true,
       // Partners are on every continent; at a hub's volumes the dearer edges cost cents.

@@ -19,7 +19,6 @@ import {
 
 /** AWS's managed policies, by the ids AWS documents for them. */
 const MANAGED = {
-  cachingDisabled: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
   cachingOptimized: "658327ea-f89d-4fab-a63d-7e88639e58f6",
   allViewerExceptHostHeader: "b689b0a8-53d0-40ab-baf2-68738e2966ac",
 };
@@ -53,7 +52,7 @@ interface DistributionConfig {
   IPV6Enabled: boolean;
   PriceClass: string;
   DefaultRootObject?: string;
-  CustomErrorResponses?: unknown;
+  CustomErrorResponses?: Record<string, unknown>[];
   WebACLId?: string;
 }
 
@@ -139,21 +138,50 @@ describe("the distribution's routes", () => {
     ]);
   });
 
-  it("answers no path with a page of its own: no default root object, no custom error pages", () => {
+  it("answers no path with a page of its own: no default root object, no error page", () => {
     // A distribution-wide error page would replace the API's problem+json 403s and 404s.
     expect(config.DefaultRootObject).toBeUndefined();
-    expect(config.CustomErrorResponses).toBeUndefined();
+    for (const response of config.CustomErrorResponses ?? []) {
+      expect(Object.keys(response).sort()).toEqual(["ErrorCachingMinTTL", "ErrorCode"]);
+    }
+  });
+
+  it("keeps no error answer: every status CloudFront would cache for 10 s is kept 0 s", () => {
+    expect(config.CustomErrorResponses).toEqual(
+      [400, 403, 404, 405, 414, 500, 501, 502, 503, 504].map((code) => ({
+        ErrorCode: code,
+        ErrorCachingMinTTL: 0,
+      })),
+    );
   });
 });
 
 describe("the API behaviour", () => {
   const api = config.DefaultCacheBehavior;
 
-  it("caches nothing and allows every method", () => {
-    expect(api.CachePolicyId).toBe(MANAGED.cachingDisabled);
+  it("allows every method", () => {
     expect(api.AllowedMethods.sort()).toEqual(
       ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"].sort(),
     );
+  });
+
+  it("caches nothing, and gives each caller's request a cache key of its own (Authorization and query)", () => {
+    expect(api.CachePolicyId).toEqual({ Ref: logicalIdOf(hub, stack.edge.apiCachePolicy) });
+    const policy =
+      hub.template.toJSON().Resources[logicalIdOf(hub, stack.edge.apiCachePolicy)].Properties
+        .CachePolicyConfig;
+    expect(policy).toMatchObject({
+      MinTTL: 0,
+      DefaultTTL: 0,
+      MaxTTL: 1,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        HeadersConfig: { HeaderBehavior: "whitelist", Headers: ["Authorization"] },
+        QueryStringsConfig: { QueryStringBehavior: "all" },
+        CookiesConfig: { CookieBehavior: "none" },
+        EnableAcceptEncodingGzip: false,
+        EnableAcceptEncodingBrotli: false,
+      },
+    });
   });
 
   it("forwards every viewer header (Authorization, Content-Type, Accept, Date…), every query string as sent, but not Host", () => {
