@@ -124,7 +124,7 @@ export function consoleResponseHeaders(
   cloudfront.ResponseHeadersPolicyProps,
   "securityHeadersBehavior" | "customHeadersBehavior"
 > {
-  const security: cloudfront.ResponseSecurityHeadersBehavior = {
+  const security: Writable<cloudfront.ResponseSecurityHeadersBehavior> = {
     strictTransportSecurity: {
       accessControlMaxAge: HSTS_MAX_AGE,
       includeSubdomains: true,
@@ -136,24 +136,19 @@ export function consoleResponseHeaders(
   for (const [name, value] of Object.entries(headers)) {
     switch (name.toLowerCase()) {
       case "content-security-policy":
-        Object.assign(security, {
-          contentSecurityPolicy: { contentSecurityPolicy: value, override: true },
-        });
+        security.contentSecurityPolicy = { contentSecurityPolicy: value, override: true };
         break;
       case "x-content-type-options":
-        if (value !== "nosniff")
+        if (value !== "nosniff") {
           throw new Error(`X-Content-Type-Options ${value}: CloudFront sends only nosniff`);
-        Object.assign(security, { contentTypeOptions: { override: true } });
+        }
+        security.contentTypeOptions = { override: true };
         break;
       case "referrer-policy":
-        Object.assign(security, {
-          referrerPolicy: { referrerPolicy: referrerPolicyOf(value), override: true },
-        });
+        security.referrerPolicy = { referrerPolicy: referrerPolicyOf(value), override: true };
         break;
       case "x-frame-options":
-        Object.assign(security, {
-          frameOptions: { frameOption: frameOptionOf(value), override: true },
-        });
+        security.frameOptions = { frameOption: frameOptionOf(value), override: true };
         break;
       case "strict-transport-security":
         throw new Error("HSTS is the edge's (HSTS_MAX_AGE), not a console file header");
@@ -166,6 +161,8 @@ export function consoleResponseHeaders(
     ...(custom.length > 0 ? { customHeadersBehavior: { customHeaders: custom } } : {}),
   };
 }
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 function referrerPolicyOf(value: string): cloudfront.HeadersReferrerPolicy {
   const policy = Object.values(cloudfront.HeadersReferrerPolicy).find((known) => known === value);
