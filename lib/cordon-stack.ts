@@ -1,16 +1,20 @@
 /**
  * One deployed hub: storage, the hub secret, the two work queues and the log's queue,
- * the API and the four background Lambdas, and their monitoring. The order below is the order of
- * dependency: every hub Lambda's environment names the table, the secret, all four
- * queues and the audience (the API's own URL unless configured), so those exist first.
+ * the API, the edge (the CloudFront distribution that is the hub's one origin, serving
+ * the analyst console and the API), the four background Lambdas, and their monitoring.
+ * The order below is the order of dependency: every hub Lambda's environment names the
+ * table, the secret, all the queues and the audience (the edge's URL unless
+ * configured), so those exist first.
  */
 import { CfnOutput, Stack, type StackProps, Tags } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { QUEUE_SETTINGS } from "../shared/queue/settings.js";
 import { Api } from "./api.js";
+import { type ConsoleBuild, findConsoleBuild } from "./console.js";
 import { Delivery } from "./delivery.js";
+import { Edge } from "./edge.js";
 import { FanOut } from "./fanout.js";
-import type { HubFunction } from "./hub-function.js";
+import { type HubFunction, REPOSITORY_ROOT } from "./hub-function.js";
 import type { HubResources } from "./hub-runtime.js";
 import { HubSecret } from "./hub-secret.js";
 import { Monitoring } from "./monitoring.js";
@@ -22,12 +26,15 @@ import { WorkQueue } from "./work-queue.js";
 
 export interface CordonStackProps extends StackProps {
   settings: StageSettings;
+  /** The console to deploy; by default whatever console/dist holds at synth. */
+  consoleBuild?: ConsoleBuild;
 }
 
 export class CordonStack extends Stack {
   readonly storage: Storage;
   readonly hubSecret: HubSecret;
   readonly api: Api;
+  readonly edge: Edge;
   readonly functions: Readonly<
     Record<"api" | "fanout" | "deliver" | "sweeper" | "log", HubFunction>
   >;
@@ -37,7 +44,7 @@ export class CordonStack extends Stack {
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: CordonStackProps) {
-    const { settings, ...stackProps } = props;
+    const { settings, consoleBuild, ...stackProps } = props;
     super(scope, id, {
       description: `Cordon hub (${settings.stage}): signed indicator bulletins`,
       ...stackProps,
@@ -66,9 +73,18 @@ export class CordonStack extends Stack {
       corsOrigins: settings.corsOrigins,
     });
 
-    // The audience is referenced by the functions, the API by the route only, so
-    // defaulting it to the API's own endpoint creates no cycle.
-    const audience = settings.audience ?? this.api.url;
+    this.edge = new Edge(this, "Edge", {
+      stage: settings.stage,
+      api: this.api.httpApi,
+      console: consoleBuild ?? findConsoleBuild(`${REPOSITORY_ROOT}console/dist`),
+      domain: settings.domain,
+      logRetention: settings.logRetention,
+    });
+
+    // The hub's audience is its one origin. The distribution refers to the API itself
+    // (its id), not to the route or the api Lambda, so the functions can name the
+    // distribution without a cycle: CloudFront → API ← route → Lambda → CloudFront.
+    const audience = settings.audience ?? this.edge.url;
     const resources: HubResources = {
       storage: this.storage,
       hubSecret: this.hubSecret,
@@ -102,8 +118,23 @@ export class CordonStack extends Stack {
       alarmTopicArn: settings.alarmTopicArn,
     });
 
+    new CfnOutput(this, "HubUrl", {
+      description: "The hub's one origin: partners' --hub; the console is at /console/",
+      value: this.edge.url,
+    });
+    new CfnOutput(this, "DistributionDomainName", {
+      description: "Where a custom domain's DNS record points (CNAME or alias)",
+      value: this.edge.distribution.distributionDomainName,
+    });
+    new CfnOutput(this, "ConsoleContent", {
+      description: "What synth deployed at /console/",
+      value:
+        this.edge.console.build.kind === "built"
+          ? "the console build from console/dist"
+          : "a placeholder page: console/dist held no build at synth",
+    });
     new CfnOutput(this, "ApiUrl", {
-      description: "The API endpoint (execute-api)",
+      description: "The API Gateway endpoint behind the distribution (execute-api)",
       value: this.api.url,
     });
     new CfnOutput(this, "Audience", {

@@ -12,14 +12,28 @@ import { parseRateLimits } from "../shared/ratelimits/config.js";
 /** How the table is encrypted at rest. */
 export type TableKeyChoice = "aws-managed" | "customer-managed";
 
+export interface CustomDomain {
+  /** The host name partners and analysts use, e.g. `cordon.example.org`. */
+  name: string;
+  /** An ACM certificate in us-east-1 that covers `name`. */
+  certificateArn: string;
+}
+
 export interface StageSettings {
   /** Names the stack (`Cordon-<stage>`) and tags every resource. */
   stage: string;
   /**
    * The `aud` every request token must carry: the hub's own https origin. Undefined means
-   * "the API's own execute-api endpoint", which the stack fills in.
+   * "the hub's one origin", which the stack fills in: the custom domain when one is
+   * configured, otherwise the CloudFront distribution's own `https://<id>.cloudfront.net`.
    */
   audience: string | undefined;
+  /**
+   * A custom domain for the hub's one origin (the CloudFront distribution), with its ACM
+   * certificate (in us-east-1, as CloudFront requires); undefined for the distribution's
+   * own `*.cloudfront.net` name.
+   */
+  domain: CustomDomain | undefined;
   logRetention: RetentionDays;
   /** E-mail address subscribed to the alarm topic the stack creates. */
   alarmEmail: string | undefined;
@@ -81,6 +95,20 @@ const ContextSchema = z.object({
       message: "the audience is an origin: scheme, host and port, no path",
     })
     .optional(),
+  domainName: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      "a lower-case DNS host name such as cordon.example.org, no scheme or path",
+    )
+    .optional(),
+  certificateArn: z
+    .string()
+    .regex(
+      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/,
+      "an ACM certificate ARN in us-east-1 (CloudFront takes certificates from there only)",
+    )
+    .optional(),
   logRetentionDays: numberFromContext
     .refine((days) => RETENTION_DAYS.has(days), {
       message: `one of ${[...RETENTION_DAYS].filter((days) => days > 0).join(", ")}`,
@@ -137,12 +165,21 @@ export function readStageSettings(node: Node): StageSettings {
       "Invalid CDK context for Cordon: give alarmEmail or alarmTopicArn, not both (subscribe the address to your own topic)",
     );
   }
+  if ((context.domainName === undefined) !== (context.certificateArn === undefined)) {
+    throw new Error(
+      "Invalid CDK context for Cordon: give domainName and certificateArn together (the distribution serves the name with that certificate)",
+    );
+  }
   if (context.throttleBurst < context.throttleRate) {
     throw new Error("Invalid CDK context for Cordon: throttleBurst must be at least throttleRate");
   }
   return {
     stage: context.stage,
     audience: context.audience?.replace(/\/$/, ""),
+    domain:
+      context.domainName !== undefined && context.certificateArn !== undefined
+        ? { name: context.domainName, certificateArn: context.certificateArn }
+        : undefined,
     logRetention: context.logRetentionDays as RetentionDays,
     alarmEmail: context.alarmEmail,
     alarmTopicArn: context.alarmTopicArn,

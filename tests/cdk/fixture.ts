@@ -5,12 +5,15 @@
  * off, which together take a synth from about 30 s to about one. Bundles are built for
  * real in bundling.test.ts and by `npm run synth`. The pack is not registered as a
  * plugin here (a finding would abort the synth and every test with it); the nag tests
- * run it and list what it finds.
+ * run it and list what it finds. The console deployed is a small stand-in build
+ * (console-build/), so the template does not depend on whether console/dist exists.
  */
+import { fileURLToPath } from "node:url";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import type { AwsSolutionsChecks } from "cdk-nag";
 import { createComplianceChecks } from "../../lib/compliance.js";
+import type { ConsoleBuild } from "../../lib/console.js";
 import { CordonStack } from "../../lib/cordon-stack.js";
 import { readStageSettings } from "../../lib/settings.js";
 
@@ -21,27 +24,42 @@ export interface SynthesizedHub {
   checks: AwsSolutionsChecks;
 }
 
+/** A console build as `npm run build:console` lays it out, small and fixed. */
+export const STAND_IN_CONSOLE: ConsoleBuild = {
+  kind: "built",
+  directory: fileURLToPath(new URL("console-build", import.meta.url)),
+};
+
+/** What synth deploys when console/dist holds no build. */
+export const NO_CONSOLE: ConsoleBuild = {
+  kind: "placeholder",
+  missing: "console/dist/index.html",
+};
+
 const synthesized = new Map<string, SynthesizedHub>();
 
 /** The stack synthesized with these context values, built once per test process. */
-export function synthesizeHub(context: Record<string, unknown> = {}): SynthesizedHub {
-  const key = JSON.stringify(context);
+export function synthesizeHub(
+  context: Record<string, unknown> = {},
+  consoleBuild: ConsoleBuild = STAND_IN_CONSOLE,
+): SynthesizedHub {
+  const key = JSON.stringify([context, consoleBuild]);
   let hub = synthesized.get(key);
   if (hub === undefined) {
-    hub = buildHub(context);
+    hub = buildHub(context, consoleBuild);
     synthesized.set(key, hub);
   }
   return hub;
 }
 
-function buildHub(context: Record<string, unknown>): SynthesizedHub {
+function buildHub(context: Record<string, unknown>, consoleBuild: ConsoleBuild): SynthesizedHub {
   const app = new App({
     context: { "aws:cdk:bundling-stacks": [], ...context },
     builtinCloudFormationValidation: false,
     analyticsReporting: false,
   });
   const settings = readStageSettings(app.node);
-  const stack = new CordonStack(app, `Cordon-${settings.stage}`, { settings });
+  const stack = new CordonStack(app, `Cordon-${settings.stage}`, { settings, consoleBuild });
   const checks = createComplianceChecks(app);
   const template = Template.fromStack(stack);
   return { app, stack, template, checks };
@@ -56,6 +74,9 @@ export function defaultStack(): SynthesizedHub {
 export const PRODUCTION_CONTEXT = {
   stage: "prod",
   audience: "https://cordon.example.org",
+  domainName: "cordon.example.org",
+  certificateArn:
+    "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201",
   logRetentionDays: "731",
   alarmEmail: "soc@example.org",
   corsOrigins: "https://console.example.org, https://ops.example.org",
@@ -69,6 +90,21 @@ export function productionStack(): SynthesizedHub {
   return synthesizeHub(PRODUCTION_CONTEXT);
 }
 
+/** A custom domain without an explicit audience: the audience follows the domain. */
+export const CUSTOM_DOMAIN_CONTEXT = {
+  domainName: PRODUCTION_CONTEXT.domainName,
+  certificateArn: PRODUCTION_CONTEXT.certificateArn,
+};
+
+export function customDomainStack(): SynthesizedHub {
+  return synthesizeHub(CUSTOM_DOMAIN_CONTEXT);
+}
+
+/** The default stack synthesized where console/dist held no build. */
+export function placeholderConsoleStack(): SynthesizedHub {
+  return synthesizeHub({}, NO_CONSOLE);
+}
+
 export type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
 
 export function logicalIdOf(hub: SynthesizedHub, construct: { node: { defaultChild?: unknown } }) {
@@ -77,12 +113,16 @@ export function logicalIdOf(hub: SynthesizedHub, construct: { node: { defaultChi
   return hub.stack.getLogicalId(child as Parameters<CordonStack["getLogicalId"]>[0]);
 }
 
-/** A CloudFormation value as readable text: `{Ref: X}` → `X`, `Fn::GetAtt [X, Arn]` → `X.Arn`. */
+/**
+ * A CloudFormation value as readable text: `{Ref: X}` → `X`, `Fn::GetAtt [X, Arn]` →
+ * `X.Arn`, `Fn::Sub` → its template.
+ */
 export function describeValue(value: unknown): string {
   if (typeof value === "string") return value;
   if (typeof value === "object" && value !== null) {
     const record = value as Record<string, unknown>;
     if (typeof record.Ref === "string") return record.Ref;
+    if (typeof record["Fn::Sub"] === "string") return record["Fn::Sub"];
     const getAtt = record["Fn::GetAtt"];
     if (Array.isArray(getAtt)) return getAtt.join(".");
     const join = record["Fn::Join"];

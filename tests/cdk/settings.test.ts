@@ -4,6 +4,9 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
 import { readStageSettings } from "../../lib/settings.js";
 
+const CERTIFICATE =
+  "arn:aws:acm:us-east-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201";
+
 const settingsFrom = (context: Record<string, unknown>) =>
   readStageSettings(new App({ context }).node);
 
@@ -12,6 +15,7 @@ describe("stage settings", () => {
     expect(settingsFrom({})).toEqual({
       stage: "dev",
       audience: undefined,
+      domain: undefined,
       logRetention: RetentionDays.ONE_YEAR,
       alarmEmail: undefined,
       alarmTopicArn: undefined,
@@ -28,6 +32,8 @@ describe("stage settings", () => {
       settingsFrom({
         stage: "prod",
         audience: "https://cordon.example.org/",
+        domainName: "cordon.example.org",
+        certificateArn: CERTIFICATE,
         logRetentionDays: "3653",
         corsOrigins: ["https://a.example.org"],
         tableKmsKey: "customer-managed",
@@ -37,6 +43,7 @@ describe("stage settings", () => {
     ).toMatchObject({
       stage: "prod",
       audience: "https://cordon.example.org",
+      domain: { name: "cordon.example.org", certificateArn: CERTIFICATE },
       logRetention: RetentionDays.TEN_YEARS,
       corsOrigins: ["https://a.example.org"],
       tableKey: "customer-managed",
@@ -61,6 +68,17 @@ describe("stage settings", () => {
     [{ throttleRate: "100", throttleBurst: "10" }, "throttleBurst"],
     [{ rateLimits: "publish=0" }, "rateLimits"],
     [{ rateLimits: "writes=10" }, "rateLimits"],
+    [{ domainName: "cordon.example.org" }, "together"],
+    [{ certificateArn: CERTIFICATE }, "together"],
+    [{ domainName: "https://cordon.example.org", certificateArn: CERTIFICATE }, "domainName"],
+    [{ domainName: "Cordon.Example.org", certificateArn: CERTIFICATE }, "domainName"],
+    [
+      {
+        domainName: "cordon.example.org",
+        certificateArn: CERTIFICATE.replace("us-east-1", "eu-central-1"),
+      },
+      "us-east-1",
+    ],
   ])("refuse %o", (context, named) => {
     expect(() => settingsFrom(context)).toThrow(named);
   });

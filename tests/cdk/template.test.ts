@@ -9,6 +9,8 @@ import "./template/hub-secret.js";
 import "./template/functions.js";
 import "./template/iam.js";
 import "./template/api.js";
+import "./template/edge.js";
+import "./template/console.js";
 import "./template/monitoring.js";
 import "./template/nag.js";
 import "./template/snapshot.js";

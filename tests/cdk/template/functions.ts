@@ -52,7 +52,7 @@ describe.each(functions)("the %s function", (_name, handler) => {
     });
   });
 
-  it("gets every variable shared/config/env.ts requires, the audience being the API's own origin", () => {
+  it("gets every variable shared/config/env.ts requires, the audience being the hub's one origin", () => {
     const variables = properties.Environment.Variables;
     expect(Object.keys(variables)).toEqual(
       expect.arrayContaining([
@@ -66,9 +66,13 @@ describe.each(functions)("the %s function", (_name, handler) => {
         "CORDON_SECRETS_KMS_KEY_ID",
       ]),
     );
-    // https://<api-id>.execute-api.<region>.amazonaws.com, no trailing slash.
+    // https://<id>.cloudfront.net, no trailing slash (tests/cdk/template/edge.ts: the
+    // custom domain and -c audience=… variants).
     expect(variables.CORDON_AUDIENCE).toEqual({
-      "Fn::GetAtt": [logicalIdOf(hub, stack.api.httpApi), "ApiEndpoint"],
+      "Fn::Join": [
+        "",
+        ["https://", { "Fn::GetAtt": [logicalIdOf(hub, stack.edge.distribution), "DomainName"] }],
+      ],
     });
   });
 });
