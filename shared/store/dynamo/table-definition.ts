@@ -18,7 +18,12 @@ export const WORK_INDEX = { name: "work", partitionKey: "work_pk", sortKey: "wor
 /** The outbox index is sharded so that a burst of deliveries does not heat one partition. */
 export const WORK_SHARDS = 8;
 
-export const WORK_INDEX_PROJECTED = ["kind"];
+/**
+ * What the sweeper needs beside the keys: the item's kind, and the bulletin's own id
+ * (`id` on a bulletin, `bulletin_id` on a sighting) — its key holds the canonical id
+ * (keys.ts), which may differ from the id in its last bits.
+ */
+export const WORK_INDEX_PROJECTED = ["kind", "id", "bulletin_id"];
 
 /** The indexes in the DynamoDB API's (and CloudFormation's) own shape. */
 export const GLOBAL_SECONDARY_INDEXES: GlobalSecondaryIndex[] = [

@@ -64,9 +64,14 @@ function workItemOf(item: Item): WorkItem | undefined {
   const id = pk.slice(pk.indexOf("#") + 1);
   switch (item.kind) {
     case "bulletin":
-      return { ...base, kind: "bulletin", bulletin_id: id };
+      return { ...base, kind: "bulletin", bulletin_id: String(item.id) };
     case "sighting":
-      return { ...base, kind: "sighting", bulletin_id: id, sighting_id: sk.slice("SIG#".length) };
+      return {
+        ...base,
+        kind: "sighting",
+        bulletin_id: String(item.bulletin_id),
+        sighting_id: sk.slice("SIG#".length),
+      };
     case "delivery": {
       const separator = sk.lastIndexOf("#");
       const delivery = {
