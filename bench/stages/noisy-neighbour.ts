@@ -9,11 +9,11 @@
  * conditional UpdateItem) on the floor's own dynalite, beside the replay guard's
  * conditional PutItem that every request already made.
  */
-import { createServer, type Socket } from "node:net";
 import { type HubDynamo, LOCAL_TABLE } from "../../local/dynamo.js";
 import { toleranceMs } from "../../shared/ratelimits/gcra.js";
 import { classPolicy } from "../../shared/ratelimits/types.js";
 import { createDynamoStore } from "../../shared/store/dynamo/store.js";
+import { blackHole } from "../black-hole.js";
 import type { StageContext } from "../context.js";
 import { type BenchOrg, onboard, publishOrThrow, signedBulletin } from "../fixtures.js";
 import { type Summary, summarise } from "../stats.js";
@@ -106,26 +106,6 @@ async function victimLatencies(
     latencies.push((arrival?.at ?? Number.NaN) - sent);
   }
   return latencies;
-}
-
-/** Accepts connections and never answers. */
-async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
 }
 
 /** One bucket take and one replay-guard claim, each `runs` times in turn, on the floor's table. */

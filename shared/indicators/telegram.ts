@@ -20,7 +20,7 @@ const LINK = /^(?:https?:\/\/)?(?:t|telegram)\.me\/(.*)$/is;
  * First path segments that are Telegram's own routes (sticker sets, folders, proxy
  * settings…), not channels, though they look like usernames.
  */
-const SERVICE_PATHS = new Set([
+export const TELEGRAM_SERVICE_PATHS: ReadonlySet<string> = new Set([
   "joinchat",
   "addstickers",
   "addemoji",
@@ -47,7 +47,7 @@ function username(name: string): ValueResult {
       "A Telegram username is 5 to 32 letters, digits or underscores, starting with a letter.",
     );
   }
-  if (SERVICE_PATHS.has(name.toLowerCase())) {
+  if (TELEGRAM_SERVICE_PATHS.has(name.toLowerCase())) {
     return refuse("ERR_INDICATOR_FORMAT", `"${name}" is a Telegram route, not a channel.`);
   }
   return accept(name.toLowerCase());

@@ -3,18 +3,12 @@
  * (`npm run test:soak`): a victim's webhook latency and `GET /v1/me` latency, quiet
  * and then while a neighbour floods, in the same run (issue 13, attacks 1 and 3).
  */
+
+import { blackHole } from "../../bench/black-hole.js";
 import { signBulletin } from "../../shared/signatures/bulletin-jws.js";
 import { bulletinPayload } from "../helpers/bulletins.js";
 import { type Receiver, startReceiver } from "../helpers/receiver.js";
-import {
-  type AbuseHub,
-  type AbuseOrg,
-  blackHole,
-  flood,
-  quantile,
-  sample,
-  startAbuseHub,
-} from "./harness.js";
+import { type AbuseHub, type AbuseOrg, flood, quantile, sample, startAbuseHub } from "./harness.js";
 
 export interface Phases {
   quiet: number[];

@@ -11,7 +11,8 @@ import type { BulletinPayload, Category, Tlp } from "../../shared/bulletins/sche
 import { CATEGORIES } from "../../shared/bulletins/schema.js";
 import type { BulletinView } from "../../shared/bulletins/wire.js";
 import * as evm from "../../shared/indicators/evm.js";
-import { type Chain, EVM_CHAINS, type Indicator } from "../../shared/indicators/types.js";
+import { TELEGRAM_SERVICE_PATHS } from "../../shared/indicators/telegram.js";
+import { CHAINS, type Chain, EVM_CHAINS, type Indicator } from "../../shared/indicators/types.js";
 import type { BulletinChange, BulletinHistory } from "../../shared/interop/history.js";
 
 const base58check = createBase58check(sha256);
@@ -70,20 +71,6 @@ export function txHashOn(chain: Chain): fc.Arbitrary<string> {
   return fc.tuple(hash, fc.boolean()).map(([text, prefixed]) => (prefixed ? `0x${text}` : text));
 }
 
-const CHAIN_LIST: Chain[] = [
-  "bitcoin",
-  "ethereum",
-  "bsc",
-  "polygon",
-  "arbitrum",
-  "optimism",
-  "base",
-  "avalanche",
-  "tron",
-  "litecoin",
-  "solana",
-];
-
 const telegramName = fc
   .tuple(
     fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"),
@@ -94,25 +81,7 @@ const telegramName = fc
     }),
   )
   .map(([first, rest]) => `${first}${rest}`)
-  .filter(
-    (name) =>
-      ![
-        "joinchat",
-        "addstickers",
-        "addemoji",
-        "addtheme",
-        "addlist",
-        "setlanguage",
-        "share",
-        "proxy",
-        "socks",
-        "confirmphone",
-        "login",
-        "invoice",
-        "boost",
-        "contact",
-      ].includes(name.toLowerCase()),
-  );
+  .filter((name) => !TELEGRAM_SERVICE_PATHS.has(name.toLowerCase()));
 
 const inviteHash = fc
   .string({
@@ -169,7 +138,7 @@ const channelIndicator: fc.Arbitrary<Indicator> = fc.oneof(
 export const indicatorArbitrary: fc.Arbitrary<Indicator> = fc.oneof(
   fc
     .tuple(
-      fc.constantFrom(...CHAIN_LIST),
+      fc.constantFrom(...CHAINS),
       fc.option(fc.constantFrom("USDT", "BTC", "ETH", "usdc"), { nil: undefined }),
       fc.option(fc.constantFrom("donation", "cash-out", "deposit_1"), { nil: undefined }),
     )
@@ -185,7 +154,7 @@ export const indicatorArbitrary: fc.Arbitrary<Indicator> = fc.oneof(
       ),
     ),
   fc
-    .constantFrom(...CHAIN_LIST)
+    .constantFrom(...CHAINS)
     .chain((chain) => txHashOn(chain).map((hash): Indicator => ({ type: "tx_hash", chain, hash }))),
   telegramIndicator,
   channelIndicator,
