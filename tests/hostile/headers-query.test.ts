@@ -234,6 +234,7 @@ describe("hostile paths and methods", () => {
             "%00",
             "%FF",
             "a%2Fb",
+            "0%3F%20",
           ),
           fc.string({ minLength: 1, maxLength: 300 }).map(encodeURIComponent),
           // Past DynamoDB's bounds on keys (2,048 bytes of partition key, 1,024 of sort key).
@@ -259,7 +260,12 @@ describe("hostile paths and methods", () => {
             org,
             { method: "GET", path: template.replace("{}", segment) },
             // 400: API Gateway's own answer to a path it cannot decode (`%FF`, DESIGN §3).
-            { readOnly: true, expect: [200, 400, 404, 422] },
+            // 401: a `%3F` ends the path the gateway hands on (DESIGN §3), so a token that
+            // named the whole path no longer matches the request the hub sees.
+            {
+              readOnly: true,
+              expect: /%3F/i.test(segment) ? [200, 400, 401, 404, 422] : [200, 400, 404, 422],
+            },
           );
         },
       ),
