@@ -285,6 +285,45 @@ describe("the mirror against a local hub", () => {
     expect(mirror.screen([payload.indicators[0]]).results[0]?.match_count).toBe(1);
   });
 
+  it("takes a bulletin's status from verified changes only, never from what a feed item says", async () => {
+    const payload = bulletinPayload("trm", { indicators: [evm(randomEvmAddress())] });
+    const claimed = bulletinPayload("trm", { indicators: [evm(randomEvmAddress())] });
+    await publish(trm, payload);
+    await publish(trm, claimed);
+    await trm.client.raw("POST", `/v1/bulletins/${payload.id}/revoke`, { body: { reason: "x" } });
+    // A first sync after the revocation: the publication's item already says "revoked",
+    // and the revocation's own receipt does not verify. Another item claims a revocation
+    // that never happened.
+    const recorder = recordingFetch((path, body) => {
+      if (!path.startsWith("/v1/bulletins?")) return body;
+      for (const item of (body as FeedPage).items) {
+        if (item.id === payload.id && item.change?.kind === "revoked") {
+          item.change.receipt = flipSignatureBit(item.change.receipt);
+        }
+        if (item.id === claimed.id && "status" in item) {
+          Object.assign(item, {
+            status: "revoked",
+            revocation: { reason: "forged", revoked_at: new Date().toISOString() },
+          });
+        }
+      }
+      return body;
+    });
+    const mirror = open(t, kraken, folder.path("kraken-forged-status.sqlite"), {
+      fetch: recorder.fetch,
+    });
+    await mirror.sync();
+    expect(mirror.setAside()).toEqual([
+      expect.objectContaining({
+        bulletin_id: payload.id,
+        kind: "revoked",
+        code: "ERR_CHANGE_RECEIPT",
+      }),
+    ]);
+    const results = mirror.screen([payload.indicators[0], claimed.indicators[0]]).results;
+    expect(results.map((result) => result.match_count)).toEqual([1, 1]);
+  });
+
   it("keeps verifying bulletins whose key was revoked after the hub received them", async () => {
     const rotating = await t.onboard("rotating", { roles: ["publish"] });
     const payload = bulletinPayload("rotating", { indicators: [evm(randomEvmAddress())] });

@@ -93,16 +93,19 @@ export async function verifyPage(
       ops.push(setAside(refusal));
       continue;
     }
-    // The item shows the bulletin as it stands now (expiry is the clock's, not a status).
-    const shown: StoredStatus = item.status === "expired" ? "active" : item.status;
-    const status = laterStatus(digest.status, laterStatus(shown, STATUS_AFTER[change.kind]));
+    // The status follows the verified changes alone: the item's own `status` and
+    // `revocation` are not signed, so a feed that says "revoked" before the revocation's
+    // change receipt verifies must not stop the bulletin matching (expiry is the clock's).
+    const status = laterStatus(digest.status, STATUS_AFTER[change.kind]);
     ops.push({
       outcome: "applied",
       change,
       bulletin_id: item.id,
       ...(content?.ok === true ? { content: content.bulletin } : {}),
       status,
-      ...(item.revocation === undefined ? {} : { revocation: item.revocation }),
+      ...(change.kind === "revoked" && item.revocation !== undefined
+        ? { revocation: item.revocation }
+        : {}),
     });
     held.set(item.id, { ...digest, status });
   }
