@@ -8,7 +8,9 @@ import * as z from "zod";
 /**
  * `publish`: everything that makes the hub send webhooks (bulletins, revocations,
  * sightings, pings, resends). `screen`: screening. `read`: every other signed request,
- * the cheap management writes included. `feed-token`: requests made with a feed token.
+ * the cheap management writes included. `feed-token`: the feed routes OpenCTI and MISP
+ * poll (`/taxii2/*`, `/misp/*`), whatever the credential — a feed token, or a signed
+ * request; the log's routes count in `read` with either credential (DESIGN §14).
  */
 export const RATE_CLASSES = ["publish", "screen", "read", "feed-token"] as const;
 export type RateClass = (typeof RATE_CLASSES)[number];
