@@ -41,6 +41,11 @@ export interface GrowOptions {
   concurrency?: number;
   /** About how many checkpoints to keep along the way (default 24). */
   samples?: number;
+  /**
+   * Rounds of changes, each waited on until a checkpoint covers it (default 1): so that a
+   * short run keeps at least this many checkpoints however fast the store answers.
+   */
+  rounds?: number;
   /** Called with each checkpoint kept, as it is kept (the Go lane checks it then). */
   onCheckpoint?: (checkpoint: VerifiedCheckpoint) => Promise<void>;
   progress?: (line: string) => void;
@@ -81,10 +86,11 @@ export async function growLog(
     }
   })();
 
+  let limit = 0;
   const worker = async (slot: number) => {
     for (;;) {
       const n = started;
-      if (n >= options.changes) return;
+      if (n >= limit) return;
       started += 1;
       const org = publishers[(slot + n) % publishers.length] as TestOrg;
       const mine = active.get(org.id) as string[];
@@ -99,8 +105,18 @@ export async function growLog(
       }
     }
   };
+  const rounds = options.rounds ?? 1;
   try {
-    await Promise.all(Array.from({ length: options.concurrency ?? 8 }, (_, slot) => worker(slot)));
+    for (let round = 1; round <= rounds; round += 1) {
+      limit = Math.round((options.changes * round) / rounds);
+      await Promise.all(
+        Array.from({ length: options.concurrency ?? 8 }, (_, slot) => worker(slot)),
+      );
+      if (round < rounds) {
+        await waitForCheckpoint(log, key, limit, 120_000);
+        await sample(true);
+      }
+    }
   } finally {
     sampling = false;
     await sampler;

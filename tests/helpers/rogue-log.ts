@@ -8,7 +8,6 @@
 
 import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { base64 } from "@scure/base";
-import { LOCAL_TABLE } from "../../local/dynamo.js";
 import type { LocalHub } from "../../local/hub.js";
 import { signCheckpoint } from "../../shared/log/checkpoint.js";
 import { receiptLeafData } from "../../shared/log/leaves.js";
@@ -70,7 +69,7 @@ export class RogueLog {
   }
 
   private async put(item: Record<string, unknown>): Promise<void> {
-    await this.#documents.send(new PutCommand({ TableName: LOCAL_TABLE, Item: item }));
+    await this.#documents.send(new PutCommand({ TableName: this.hub.table.name, Item: item }));
   }
 }
 
