@@ -10,11 +10,9 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readBenchConfig } from "./config.js";
-import { onboard } from "./fixtures.js";
-import { startHubProcess } from "./hub-process.js";
 import { describeMachine } from "./machine.js";
 import { renderTable } from "./report.js";
-import { mirrorRows, mirrorStage } from "./stages/mirror.js";
+import { mirrorRows, mirrorStageOnItsOwnHub } from "./stages/mirror.js";
 import { now } from "./stats.js";
 
 const config = readBenchConfig();
@@ -26,15 +24,7 @@ const progress = (line: string) => {
 
 const work = await mkdtemp(join(tmpdir(), "cordon-bench-mirror-"));
 try {
-  const hub = await startHubProcess({ dataDir: join(work, "hub"), nodeFlags: config.hubNodeFlags });
-  let result: Awaited<ReturnType<typeof mirrorStage>>;
-  try {
-    const publisher = await onboard(hub.admin, "bench-publisher", ["publish"]);
-    const screener = await onboard(hub.admin, "bench-mirror", ["screen"]);
-    result = await mirrorStage({ config, hub, progress }, publisher, screener, work);
-  } finally {
-    await hub.stop();
-  }
+  const result = await mirrorStageOnItsOwnHub(config, work, progress);
   const rows = mirrorRows(result);
   const resultsDir = resolve(config.resultsDir);
   await mkdir(resultsDir, { recursive: true });

@@ -47,7 +47,7 @@ import { fanoutStage } from "./stages/fanout.js";
 import { feedStage } from "./stages/feed.js";
 import { interopStage } from "./stages/interop.js";
 import { logStage } from "./stages/log.js";
-import { mirrorRows, mirrorStage } from "./stages/mirror.js";
+import { mirrorRows, mirrorStageOnItsOwnHub } from "./stages/mirror.js";
 import { type NoisyNeighbourResult, noisyNeighbourStage } from "./stages/noisy-neighbour.js";
 import { publishStage } from "./stages/publish.js";
 import { screenStage } from "./stages/screen.js";
@@ -114,7 +114,6 @@ try {
     feed: Awaited<ReturnType<typeof feedStage>>;
     fanout: Awaited<ReturnType<typeof fanoutStage>>;
     noisy: NoisyNeighbourResult;
-    mirror: Awaited<ReturnType<typeof mirrorStage>>;
     peak: { rss: number; hwm: number };
   };
   try {
@@ -153,12 +152,7 @@ try {
     progress("noisy neighbour: a victim's webhooks, quiet and beside 25 endpoints that hang");
     const noisy = await noisyNeighbourStage(ctx, floor);
     memory.mark("noisy neighbour");
-    // The hub's peak is read before the mirror stage, which publishes its own thousands.
-    const peak = await hub.memory();
-    const mirrorScreener = await onboard(hub.admin, "bench-mirror", ["screen"]);
-    const mirror = await mirrorStage(ctx, publisher, mirrorScreener, work);
-    memory.mark("mirror");
-    stages = { publish, screen, feed, fanout, noisy, mirror, peak };
+    stages = { publish, screen, feed, fanout, noisy, peak: await hub.memory() };
   } finally {
     memory.stop();
     await floor.stop();
@@ -173,6 +167,8 @@ try {
     profile = summariseProfile(await readProfile(kept));
     progress(`profile: ${kept}\n${renderProfile(profile)}`);
   }
+
+  const mirror = await mirrorStageOnItsOwnHub(config, work, progress);
 
   progress(
     `log: ${config.logRounds} rounds of ${config.logPublishCount} publishes with the log writer on and off (two fresh hubs)`,
@@ -194,7 +190,7 @@ try {
     progress,
   });
 
-  const { publish, screen, feed, fanout, noisy, mirror, peak } = stages;
+  const { publish, screen, feed, fanout, noisy, peak } = stages;
   const cleanScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits === 0);
   const hitScreen = costs.screen.find((s) => s.inputs === 1000 && s.hits > 0);
   rows = [

@@ -15,14 +15,17 @@ import { join } from "node:path";
 import { CordonClient } from "../../cli/sdk/client.js";
 import { type Mirror, openMirror } from "../../cli/sdk/mirror/index.js";
 import { checkIndicator } from "../../shared/indicators/indicator.js";
+import type { BenchConfig } from "../config.js";
 import type { StageContext } from "../context.js";
 import {
   type BenchBulletin,
   type BenchOrg,
+  onboard,
   publishOrThrow,
   randomEvmAddress,
   signedBulletin,
 } from "../fixtures.js";
+import { startHubProcess } from "../hub-process.js";
 import { type Row, row } from "../report.js";
 import { now, type Summary, summarise, timedPool } from "../stats.js";
 
@@ -63,6 +66,33 @@ const LOCAL_BATCHES = 200;
 
 /** What the stage needs: the hub process, the sizes, and a progress line. */
 export type MirrorStageContext = Pick<StageContext, "config" | "hub" | "progress">;
+
+/**
+ * The stage on a hub process of its own, started on a fresh data folder under `workDir`
+ * and stopped after: its ten thousand publishes neither weigh on the other stages' hub
+ * nor count in its memory peak. A failure carries the hub's last output.
+ */
+export async function mirrorStageOnItsOwnHub(
+  config: BenchConfig,
+  workDir: string,
+  progress: (line: string) => void,
+): Promise<MirrorResult> {
+  const hub = await startHubProcess({
+    dataDir: join(workDir, "mirror-hub"),
+    nodeFlags: config.hubNodeFlags,
+  });
+  try {
+    const publisher = await onboard(hub.admin, "bench-publisher", ["publish"]);
+    const screener = await onboard(hub.admin, "bench-mirror", ["screen"]);
+    return await mirrorStage({ config, hub, progress }, publisher, screener, workDir);
+  } catch (error) {
+    throw new Error(`the mirror stage failed; the hub's last output:\n${hub.output()}`, {
+      cause: error,
+    });
+  } finally {
+    await hub.stop();
+  }
+}
 
 export async function mirrorStage(
   ctx: MirrorStageContext,
