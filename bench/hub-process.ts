@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Transport } from "../cli/sdk/transport.js";
 import { parsePrivateJwk } from "../shared/signatures/keys.js";
-import { startScriptCommand } from "./config.js";
+import { BENCH_RATE_LIMITS, startScriptCommand } from "./config.js";
 
 export interface HubProcess {
   url: string;
@@ -47,9 +47,9 @@ export async function startHubProcess(options: HubProcessOptions): Promise<HubPr
       PORT: "0",
       CORDON_DATA_DIR: options.dataDir,
       CORDON_LOG_LEVEL: "warn",
-      // The stages measure speed, not limits: every class far above what they send. The
-      // rate limit's own cost is the noisy-neighbour stage's row.
-      CORDON_RATE_LIMITS: "publish=10000,screen=10000,read=10000,feed-token=10000",
+      CORDON_RATE_LIMITS: Object.entries(BENCH_RATE_LIMITS)
+        .map(([rateClass, rate]) => `${rateClass}=${rate}`)
+        .join(","),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transport } from "../../cli/sdk/transport.js";
 import { adminKeyOf, startLocalHub } from "../../local/hub.js";
+import { BENCH_RATE_LIMITS } from "../config.js";
 import {
   countDynamoRequests,
   type OperationCounts,
@@ -74,7 +75,7 @@ export async function measureCosts(
     inMemory: true,
     sweepIntervalMs: 3_600_000,
     // Counted, not limited: each request's one rate-limit take shows in the counts.
-    rateLimits: { publish: 10_000, screen: 10_000, read: 10_000 },
+    rateLimits: BENCH_RATE_LIMITS,
   });
   try {
     const counter = countDynamoRequests(hub.dynamoClient);

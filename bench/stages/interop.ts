@@ -18,6 +18,7 @@ import { Transport } from "../../cli/sdk/transport.js";
 import { adminKeyOf, startLocalHub } from "../../local/hub.js";
 import { mapConcurrent } from "../../shared/async/concurrency.js";
 import type { Store } from "../../shared/store/types.js";
+import { BENCH_RATE_LIMITS } from "../config.js";
 import { onboard, publishOrThrow, signedBulletin } from "../fixtures.js";
 import { now, type Summary, summarise } from "../stats.js";
 
@@ -115,7 +116,11 @@ export async function interopStage(options: {
   progress: (line: string) => void;
 }): Promise<InteropResult> {
   const dataDir = await mkdtemp(join(tmpdir(), "cordon-bench-interop-"));
-  const hub = await startLocalHub({ dataDir, sweepIntervalMs: 3_600_000 });
+  const hub = await startLocalHub({
+    dataDir,
+    sweepIntervalMs: 3_600_000,
+    rateLimits: BENCH_RATE_LIMITS,
+  });
   try {
     const admin = new Transport({
       baseUrl: hub.url,
