@@ -59,25 +59,13 @@ export class SqsEventSource {
 
   private async poll(): Promise<void> {
     while (this.running) {
-      let messages: Message[] = [];
-      try {
-        const output = await this.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: this.options.queueUrl,
-            MaxNumberOfMessages: this.options.batchSize,
-            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
-            MessageSystemAttributeNames: ["All"],
-          }),
-          { abortSignal: this.abort.signal },
-        );
-        messages = output.Messages ?? [];
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.warn(`${this.options.name}: receive failed`, { error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
-      if (messages.length > 0) await this.invoke(messages);
+      const messages = await receiveBatch(
+        this.sqs,
+        { ...this.options, max: this.options.batchSize },
+        this.abort.signal,
+        this.logger,
+      );
+      if (messages !== undefined && messages.length > 0) await this.invoke(messages);
     }
   }
 
@@ -118,6 +106,36 @@ export class SqsEventSource {
 }
 
 /** A received message as Lambda's SQS event source hands it to a handler. */
+/**
+ * One long poll of a queue, as Lambda's pollers make it: its messages, or undefined when
+ * the receive failed — logged and followed by a short pause, unless the poller is
+ * stopping (`signal` aborted).
+ */
+export async function receiveBatch(
+  sqs: SQSClient,
+  queue: { name: string; queueUrl: string; max: number; waitTimeSeconds?: number },
+  signal: AbortSignal,
+  logger: Logger,
+): Promise<Message[] | undefined> {
+  try {
+    const output = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue.queueUrl,
+        MaxNumberOfMessages: queue.max,
+        WaitTimeSeconds: queue.waitTimeSeconds ?? 1,
+        MessageSystemAttributeNames: ["All"],
+      }),
+      { abortSignal: signal },
+    );
+    return output.Messages ?? [];
+  } catch (error) {
+    if (signal.aborted) return undefined;
+    logger.warn(`${queue.name}: receive failed`, { error: String(error) });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return undefined;
+  }
+}
+
 export function recordOf(message: Message, queueArn: string): SQSEvent["Records"][number] {
   const attributes = message.Attributes ?? {};
   return {

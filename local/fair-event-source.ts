@@ -16,14 +16,13 @@ import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
-  ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import type { SqsHandler } from "../lambdas/sqs-batch.js";
 import { chunk } from "../shared/async/concurrency.js";
 import type { Logger } from "../shared/observability/types.js";
-import { recordOf } from "./event-source.js";
+import { receiveBatch, recordOf } from "./event-source.js";
 import { lambdaContext } from "./http-adapter.js";
 
 export interface FairEventSourceOptions {
@@ -113,24 +112,13 @@ export class FairEventSource {
         await new Promise<void>((resolve) => this.roomWaiters.push(resolve));
         continue;
       }
-      let messages: Message[];
-      try {
-        const output = await this.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: this.options.queueUrl,
-            MaxNumberOfMessages: RECEIVE_BATCH,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ["All"],
-          }),
-          { abortSignal: this.abort.signal },
-        );
-        messages = output.Messages ?? [];
-      } catch (error) {
-        if (!this.running) return;
-        this.logger.warn(`${this.options.name}: receive failed`, { error: String(error) });
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        continue;
-      }
+      const messages = await receiveBatch(
+        this.sqs,
+        { ...this.options, max: RECEIVE_BATCH },
+        this.abort.signal,
+        this.logger,
+      );
+      if (messages === undefined) continue;
       const now = Date.now();
       for (const message of messages) {
         const group = this.options.groupOf(message);
