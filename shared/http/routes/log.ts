@@ -10,7 +10,7 @@ import { logIdentity } from "../../transparency/identity.js";
 import { bulletinProof } from "../../transparency/proof.js";
 import { latestCheckpoint, servedTile } from "../../transparency/serve.js";
 import { BulletinProofSchema } from "../../transparency/wire.js";
-import type { Route, RouteResponse } from "../route.js";
+import type { CallerRequest, Route, RouteResponse } from "../route.js";
 
 export const NOTE_TYPE = "text/plain; charset=utf-8";
 export const TILE_TYPE = "application/octet-stream";
@@ -46,6 +46,14 @@ function tile(bytes: Uint8Array): RouteResponse {
 }
 
 /** The `/v1/log/*` routes also take a feed token (DESIGN §11, §14); a bulletin's proof does not. */
+const LOG_ROUTE = {
+  auth: "caller",
+  role: "none",
+  rateClass: "read",
+  feedTokens: "accepted",
+  body: "none",
+} as const;
+
 export function logRoutes(deps: HubDeps): Route[] {
   return [
     {
@@ -58,11 +66,7 @@ export function logRoutes(deps: HubDeps): Route[] {
         responses: { 200: NoteSchema },
         mediaType: NOTE_TYPE,
       },
-      auth: "caller",
-      role: "none",
-      rateClass: "read",
-      feedTokens: "accepted",
-      body: "none",
+      ...LOG_ROUTE,
       handle: async () => text((await latestCheckpoint(deps)).note, CHECKPOINT_CACHE),
     },
     {
@@ -74,11 +78,7 @@ export function logRoutes(deps: HubDeps): Route[] {
         responses: { 200: VerifierKeySchema },
         mediaType: NOTE_TYPE,
       },
-      auth: "caller",
-      role: "none",
-      rateClass: "read",
-      feedTokens: "accepted",
-      body: "none",
+      ...LOG_ROUTE,
       handle: async () => text(`${logIdentity(deps).verifierKey}\n`, KEY_CACHE),
     },
     {
@@ -91,12 +91,9 @@ export function logRoutes(deps: HubDeps): Route[] {
         responses: { 200: TileSchema },
         mediaType: TILE_TYPE,
       },
-      auth: "caller",
-      role: "none",
-      rateClass: "read",
-      feedTokens: "accepted",
-      body: "none",
-      handle: async ({ param }) => tile(await servedTile(deps, `tile/entries/${param("bundle")}`)),
+      ...LOG_ROUTE,
+      handle: async ({ param }: CallerRequest) =>
+        tile(await servedTile(deps, `tile/entries/${param("bundle")}`)),
     },
     {
       method: "GET",
@@ -108,12 +105,9 @@ export function logRoutes(deps: HubDeps): Route[] {
         responses: { 200: TileSchema },
         mediaType: TILE_TYPE,
       },
-      auth: "caller",
-      role: "none",
-      rateClass: "read",
-      feedTokens: "accepted",
-      body: "none",
-      handle: async ({ param }) => tile(await servedTile(deps, `tile/${param("tile")}`)),
+      ...LOG_ROUTE,
+      handle: async ({ param }: CallerRequest) =>
+        tile(await servedTile(deps, `tile/${param("tile")}`)),
     },
     {
       method: "GET",
