@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { ulid } from "ulid";
 import { Transport } from "../cli/sdk/transport.js";
+import { adminKeyOf, type LocalHub } from "../local/hub.js";
 import type { BulletinPayload, Category } from "../shared/bulletins/schema.js";
 import type { Role } from "../shared/orgs/types.js";
 import { signBulletin } from "../shared/signatures/bulletin-jws.js";
@@ -108,4 +109,15 @@ export async function publishOrThrow(org: BenchOrg, bulletin: BenchBulletin): Pr
   if (response.status !== 201) {
     throw new Error(`publish failed: ${response.status} ${response.text}`);
   }
+}
+
+/** The administrator of an in-process hub (local/hub.ts), signing as `hub-admin`. */
+export function inProcessAdmin(hub: LocalHub): Transport {
+  return new Transport({
+    baseUrl: hub.url,
+    orgId: "hub-admin",
+    key: adminKeyOf(hub),
+    audience: hub.deps.audience,
+    retries: 1,
+  });
 }

@@ -8,8 +8,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transport } from "../../cli/sdk/transport.js";
-import { adminKeyOf, startLocalHub } from "../../local/hub.js";
+import { startLocalHub } from "../../local/hub.js";
 import { BENCH_RATE_LIMITS } from "../config.js";
 import {
   countDynamoRequests,
@@ -20,7 +19,13 @@ import {
   totalOf,
   writesOf,
 } from "../dynamo-counter.js";
-import { onboard, publishOrThrow, randomEvmAddress, signedBulletin } from "../fixtures.js";
+import {
+  inProcessAdmin,
+  onboard,
+  publishOrThrow,
+  randomEvmAddress,
+  signedBulletin,
+} from "../fixtures.js";
 import type { ReceiverProcess } from "../receiver.js";
 import { createSubscriberTiers } from "../subscribers.js";
 
@@ -79,13 +84,7 @@ export async function measureCosts(
   });
   try {
     const counter = countDynamoRequests(hub.dynamoClient);
-    const admin = new Transport({
-      baseUrl: hub.url,
-      orgId: "hub-admin",
-      key: adminKeyOf(hub),
-      audience: hub.deps.audience,
-      retries: 1,
-    });
+    const admin = inProcessAdmin(hub);
     const publisher = await onboard(admin, "cost-publisher", ["publish"], hub.deps.audience);
     const screener = await onboard(admin, "cost-screener", ["screen"], hub.deps.audience);
 

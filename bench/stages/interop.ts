@@ -14,12 +14,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transport } from "../../cli/sdk/transport.js";
-import { adminKeyOf, startLocalHub } from "../../local/hub.js";
+import { startLocalHub } from "../../local/hub.js";
 import { mapConcurrent } from "../../shared/async/concurrency.js";
 import type { Store } from "../../shared/store/types.js";
 import { BENCH_RATE_LIMITS } from "../config.js";
-import { onboard, publishOrThrow, signedBulletin } from "../fixtures.js";
+import { inProcessAdmin, onboard, publishOrThrow, signedBulletin } from "../fixtures.js";
 import { now, type Summary, summarise } from "../stats.js";
 
 export interface InteropResult {
@@ -122,13 +121,7 @@ export async function interopStage(options: {
     rateLimits: BENCH_RATE_LIMITS,
   });
   try {
-    const admin = new Transport({
-      baseUrl: hub.url,
-      orgId: "hub-admin",
-      key: adminKeyOf(hub),
-      audience: hub.deps.audience,
-      retries: 1,
-    });
+    const admin = inProcessAdmin(hub);
     const publisher = await onboard(admin, "interop-publisher", ["publish"], hub.deps.audience);
     const reader = await onboard(admin, "interop-reader", ["subscribe"], hub.deps.audience);
     options.progress(
