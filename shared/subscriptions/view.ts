@@ -117,16 +117,8 @@ export function toDeliveryView(record: DeliveryRecord): DeliveryView {
 
 export function toDeliveryDetail(record: DeliveryRecord): DeliveryDetail {
   return {
-    webhook_id: record.webhook_id,
-    event_type: record.event_type,
-    event_id: record.event_id,
-    status: record.status,
-    attempts: record.attempts,
-    last_status_code: record.last_status_code,
-    last_error: record.last_error ?? null,
-    next_attempt_at: record.next_attempt_at,
+    ...toDeliveryView(record),
     created_at: record.created_at,
-    updated_at: record.updated_at,
     attempt_log: (record.attempt_log ?? []).map((entry) => ({ ...entry })),
   };
 }
