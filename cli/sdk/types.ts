@@ -41,7 +41,9 @@ import type {
   SubscriptionStatus,
 } from "../../shared/subscriptions/types.js";
 import type {
+  AttemptSchema,
   CreatedSubscriptionSchema,
+  DeliveryDetail as DeliveryDetailView,
   DeliveryPageSchema,
   DeliveryView,
   PingSchema,
@@ -211,27 +213,10 @@ export type DeliveriesPage = Omit<z.infer<typeof DeliveryPageSchema>, "items"> &
 };
 
 /** One attempt to deliver (DESIGN §15): when, how long, and what came back or went wrong. */
-export interface DeliveryAttempt {
-  /** 1 for the first attempt. */
-  number: number;
-  at: string;
-  duration_ms: number;
-  /** The receiver's HTTP status, or null when none came (see `error`). */
-  status_code: number | null;
-  /**
-   * Why no 2xx: a network code (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `timeout`,
-   * `tls_error`, `redirect_refused`, `url_refused`, `response_too_large`, …), or null.
-   */
-  error: string | null;
-  /** The first bytes (at most 256) of the receiver's answer, or null. */
-  response_excerpt: string | null;
-}
+export type DeliveryAttempt = z.infer<typeof AttemptSchema>;
 
 /** `GET /v1/subscriptions/{id}/deliveries/{webhook_id}`: a delivery with every attempt. */
-export type DeliveryDetail = Delivery & {
-  created_at: string;
-  attempt_log: DeliveryAttempt[];
-};
+export type DeliveryDetail = DeliveryDetailView;
 
 interface WebhookEventOf<T extends string, D> {
   type: T;
