@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import {
   createKeyRequest,
   generateHeldSigningKey,
+  type HeldSigningKey,
   holdSigningKey,
   KEY_REQUEST_LIFETIME_SECONDS,
   type KeyRequest,
@@ -101,16 +102,7 @@ function GenerateKey({
           if (!valid) return;
           void run(async () => {
             const key = await generateHeldSigningKey();
-            const identity: StoredIdentity = {
-              org,
-              audience: audienceCandidates()[0] ?? "cordon",
-              kid: key.kid,
-              alg: key.alg,
-              publicJwk: key.publicJwk,
-              privateKey: key.privateKey,
-              origin: "generated",
-              created_at: new Date().toISOString(),
-            };
+            const identity = identityOf(org, key, "generated");
             await saveIdentity(identity);
             await onMade(identity);
           });
@@ -253,16 +245,7 @@ function ImportKey({
           if (file === undefined || !valid) return;
           void run(async () => {
             const key = await holdSigningKey(parsePrivateJwk(JSON.parse(await file.text())));
-            const identity: StoredIdentity = {
-              org,
-              audience: audienceCandidates()[0] ?? "cordon",
-              kid: key.kid,
-              alg: key.alg,
-              publicJwk: key.publicJwk,
-              privateKey: key.privateKey,
-              origin: "imported",
-              created_at: new Date().toISOString(),
-            };
+            const identity = identityOf(org, key, "imported");
             await saveIdentity(identity);
             try {
               await onSignedIn(identity);
@@ -294,4 +277,22 @@ function ImportKey({
       </form>
     </section>
   );
+}
+
+/** The identity kept in this browser for `org`'s key, generated here or imported. */
+function identityOf(
+  org: string,
+  key: HeldSigningKey,
+  origin: StoredIdentity["origin"],
+): StoredIdentity {
+  return {
+    org,
+    audience: audienceCandidates()[0] ?? "cordon",
+    kid: key.kid,
+    alg: key.alg,
+    publicJwk: key.publicJwk,
+    privateKey: key.privateKey,
+    origin,
+    created_at: new Date().toISOString(),
+  };
 }
